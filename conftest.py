@@ -1,0 +1,99 @@
+"""Shared test fixtures: the reference towns and fixed personas, one per role.
+
+Personas (ARCHITECTURE.md §9): a worker, an employer member, a coordinator of station A (小榄),
+a town admin of town B (东区), a city admin, and an outsider with no role.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+import pytest
+
+pytest_plugins = ["tests.browser.plugin"]
+
+PASSWORD = "test-pass-2026!"
+
+
+@pytest.fixture
+def towns(db):
+    from lingong.places.models import Town
+    from lingong.places.reference import load_towns
+
+    if not Town.objects.exists():
+        load_towns()
+    return {t.short: t for t in Town.objects.all()}
+
+
+def weekday_hours(opens=(8, 30), closes=(17, 30), days=range(5)):
+    return {d: [(dt.time(*opens), dt.time(*closes))] for d in days}
+
+
+@dataclass
+class Personas:
+    city_admin: object
+    town_admin_b: object
+    coordinator_a: object
+    worker: object
+    employer: object
+    outsider: object
+    station_a: object  # 小榄, run by coordinator_a; not in town B
+    station_b: object  # 东区 (town B)
+
+
+@pytest.fixture
+def personas(towns) -> Personas:
+    from lingong.accounts.models import Role
+    from lingong.accounts.services import create_user, grant_membership
+    from lingong.places.services import create_station
+
+    def user(name: str, phone: str):
+        return create_user(actor=None, username=name, password=PASSWORD, phone=phone, display_name=name)
+
+    city = user("city", "13900000001")
+    grant_membership(actor=None, user=city, role=Role.CITY_ADMIN)
+    station_a = create_station(
+        actor=city,
+        data={
+            "name": "中山市（小榄镇）就业驿站",
+            "kind": "employment_station",
+            "town": towns["小榄"],
+            "address": "中山市小榄镇升平中路1号",
+            "lat": 22.6720,
+            "lng": 113.2500,
+            "phone": "0760-22112233",
+            "contact_name": "陈协理",
+            "services": ["recommendation", "guidance"],
+            "occupations": ["普工"],
+            "status": "operating",
+        },
+        hours=weekday_hours(),
+    )
+    station_b = create_station(
+        actor=city,
+        data={
+            "name": "中山市（东区街道）零工市场",
+            "kind": "gig_market",
+            "town": towns["东区"],
+            "address": "中山市东区中山四路2号",
+            "lat": 22.5250,
+            "lng": 113.4000,
+            "phone": "0760-88990011",
+            "contact_name": "黄站长",
+            "services": ["recommendation", "quick_hire"],
+            "occupations": ["搬运装卸"],
+            "status": "operating",
+        },
+        hours=weekday_hours(opens=(6, 30), closes=(11, 30), days=range(7)),
+    )
+    town_b = user("town_b", "13900000002")
+    grant_membership(actor=city, user=town_b, role=Role.TOWN_ADMIN, town=towns["东区"])
+    coord = user("coord_a", "13900000003")
+    grant_membership(actor=city, user=coord, role=Role.COORDINATOR, station=station_a)
+    worker = user("worker", "13900000004")
+    grant_membership(actor=city, user=worker, role=Role.WORKER)
+    employer = user("employer", "13900000005")
+    grant_membership(actor=city, user=employer, role=Role.EMPLOYER_MEMBER)
+    outsider = user("outsider", "13900000006")
+    return Personas(city, town_b, coord, worker, employer, outsider, station_a, station_b)

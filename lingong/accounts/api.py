@@ -1,0 +1,54 @@
+"""Token endpoints: sign in for a bearer token, see who you are, revoke the token you hold."""
+
+from django.contrib.auth import authenticate
+from ninja import Router, Schema, Status
+from ninja.errors import HttpError
+from pydantic import Field
+
+from lingong.api.auth import bearer, token_or_session
+
+from . import services
+
+router = Router()
+
+
+class TokenIn(Schema):
+    username: str = Field(min_length=1, max_length=150, description="用户名或手机号")
+    password: str = Field(min_length=1, max_length=256)
+    name: str = Field(default="", max_length=60, description="令牌用途，如“驿站一体机”")
+
+
+class TokenOut(Schema):
+    token: str
+    token_id: int
+    prefix: str
+
+
+class MeOut(Schema):
+    username: str
+    display_name: str
+    roles: list[str]
+
+
+@router.post("/token", response={201: TokenOut}, auth=None, summary="用账号密码换取令牌")
+def create_token(request, payload: TokenIn):
+    user = authenticate(request, username=payload.username, password=payload.password)
+    if getattr(request, "axes_locked_out", False):
+        raise HttpError(429, "登录失败次数过多，账号已暂时锁定，请 30 分钟后再试")
+    if user is None:
+        raise HttpError(401, "用户名/手机号或密码不正确")
+    token, key = services.issue_token(actor=user, name=payload.name)
+    services.note_login(user=user, via="接口令牌")
+    return Status(201, {"token": key, "token_id": token.id, "prefix": token.prefix})
+
+
+@router.get("/me", response=MeOut, auth=token_or_session, summary="当前用户")
+def me(request):
+    user = request.auth
+    return {"username": user.username, "display_name": user.display_name, "roles": sorted(user.roles)}
+
+
+@router.delete("/token", response={204: None}, auth=bearer, summary="撤销当前令牌")
+def revoke_current(request):
+    services.revoke_token(actor=request.auth, token=request.api_token)
+    return Status(204, None)

@@ -1,0 +1,109 @@
+"""Sign in and out, password change, the large-text preference, API tokens, and the audit log."""
+
+from django.contrib import messages
+from django.contrib.auth import update_session_auth_hash
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.forms import PasswordChangeForm
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import HttpResponseRedirect
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_POST
+
+from lingong.lib.excel import xlsx_response
+from lingong.places.models import Station, Town
+
+from . import services
+from .context import A11Y_COOKIE
+from .forms import LoginForm
+from .models import ApiToken, AuditEntry
+
+
+def home(request):
+    context = {"towns": Town.objects.all(), "station_count": Station.objects.public().count()}
+    return render(request, "home.html", context)
+
+
+class LoginView(auth_views.LoginView):
+    form_class = LoginForm
+    template_name = "accounts/login.html"
+    redirect_authenticated_user = True
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        services.note_login(user=form.get_user(), via="网页")
+        return response
+
+
+@require_POST
+def toggle_large_text(request):
+    """Large text and high contrast; kept in a year-long cookie so it persists without an account."""
+    target = request.POST.get("next") or "/"
+    if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+        target = "/"
+    response = HttpResponseRedirect(target)
+    if request.COOKIES.get(A11Y_COOKIE) == "large":
+        response.delete_cookie(A11Y_COOKIE)
+    else:
+        response.set_cookie(A11Y_COOKIE, "large", max_age=365 * 24 * 3600, samesite="Lax")
+    return response
+
+
+@login_required
+def password_change(request):
+    form = PasswordChangeForm(request.user, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        services.change_password(
+            actor=request.user, user=request.user, new_password=form.cleaned_data["new_password1"]
+        )
+        update_session_auth_hash(request, request.user)
+        messages.success(request, "密码已修改")
+        return redirect("home")
+    return render(request, "accounts/password_change.html", {"form": form})
+
+
+@login_required
+def tokens(request):
+    """A person's own API tokens: issue one (shown once) and revoke any."""
+    new_key = None
+    if request.method == "POST":
+        if "revoke" in request.POST:
+            token = get_object_or_404(ApiToken, pk=request.POST.get("revoke"), user=request.user)
+            services.revoke_token(actor=request.user, token=token)
+            messages.success(request, f"令牌 {token.prefix}… 已撤销")
+            return redirect("accounts:tokens")
+        _, new_key = services.issue_token(actor=request.user, name=request.POST.get("name", "").strip())
+    rows = ApiToken.objects.filter(user=request.user).order_by("-created_at")
+    return render(request, "accounts/tokens.html", {"tokens": rows, "new_key": new_key})
+
+
+AUDIT_HEADERS = ["时间", "操作人", "操作", "对象类型", "对象", "摘要", "变更前", "变更后"]
+
+
+@login_required
+def audit_log(request):
+    """City admins read and export the whole log; it is the record every office answers to."""
+    if not request.user.is_city_admin:
+        raise PermissionDenied("只有市级管理员可以查看审计日志")
+    entries = AuditEntry.objects.select_related("actor").order_by("-id")
+    if request.GET.get("q"):
+        entries = entries.filter(object_label__icontains=request.GET["q"])
+    if request.GET.get("format") == "xlsx":
+        rows = (
+            [
+                e.created_at.strftime("%Y-%m-%d %H:%M:%S"),
+                e.actor_label,
+                e.action,
+                e.object_type,
+                e.object_label,
+                e.summary,
+                str(e.before or ""),
+                str(e.after or ""),
+            ]
+            for e in entries[:50000]
+        )
+        return xlsx_response("审计日志.xlsx", "审计日志", AUDIT_HEADERS, rows)
+    page = Paginator(entries, 50).get_page(request.GET.get("page"))
+    return render(request, "accounts/audit.html", {"page": page, "q": request.GET.get("q", "")})
