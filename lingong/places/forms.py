@@ -48,7 +48,7 @@ class StationOperationsForm(forms.Form):
             kwargs["initial"] = initial_for(station)
         super().__init__(*args, **kwargs)
         for day, label in enumerate(WEEKDAYS):
-            self.fields[f"hours_{day}"] = forms.CharField(label=label, required=False, help_text=HOURS_HELP)
+            self.fields[f"hours_{day}"] = forms.CharField(label=label, required=False)
 
     @property
     def hour_fields(self):
@@ -86,7 +86,7 @@ class StationForm(StationOperationsForm):
         label="所属行业", max_length=30, required=False, help_text="仅行业站点填写，如“灯饰”"
     )
     address = forms.CharField(label="地址", max_length=200, required=False)
-    lat = forms.FloatField(label="纬度", help_text="可在地图上点选")
+    lat = forms.FloatField(label="纬度", help_text="在下方地图上点一下即可填入经纬度")
     lng = forms.FloatField(label="经度")
     host_venue = forms.ChoiceField(
         label="依托场所", choices=[("", "请选择"), *HostVenue.choices], required=False
@@ -97,10 +97,12 @@ class StationForm(StationOperationsForm):
     )
     status = forms.ChoiceField(label="建设/运营状态", choices=StationStatus.choices)
     status_since = forms.DateField(
-        label="状态起始日期", required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label="状态起始日期",
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
     accepted_on = forms.DateField(
-        label="验收日期", required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label="验收日期", required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
     )
     is_demo_site = forms.BooleanField(label="市级示范点", required=False)
 

@@ -16,7 +16,7 @@ from lingong.lib.geo import MODE_LABELS, parse_point
 from . import services
 from .access import get_station_for_user
 from .coverage import town_coverage
-from .forms import StationForm, StationOperationsForm
+from .forms import HOURS_HELP, StationForm, StationOperationsForm
 from .hours import intervals_on, is_open_at, weekly_summary
 from .models import Service, Station, StationKind, Town
 from .queries import FilterError, StationFilter, find_stations
@@ -238,7 +238,11 @@ def station_new(request):
         else:
             messages.success(request, f"已新建：{station.name}")
             return redirect("places:detail", code=station.code)
-    return render(request, "places/station_form.html", {"form": form, "station": None, "full": True})
+    return render(
+        request,
+        "places/station_form.html",
+        {"form": form, "station": None, "full": True, "hours_help": HOURS_HELP},
+    )
 
 
 @login_required
@@ -271,7 +275,9 @@ def station_edit(request, code: str):
             messages.success(request, "已保存")
             return redirect("places:detail", code=station.code)
     return render(
-        request, "places/station_form.html", {"form": form, "station": station, "full": can_edit_all}
+        request,
+        "places/station_form.html",
+        {"form": form, "station": station, "full": can_edit_all, "hours_help": HOURS_HELP},
     )
 
 

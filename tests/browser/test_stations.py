@@ -29,19 +29,39 @@ def test_phone_finds_nearest_open_station_in_xiaolan(phone_page, personas, towns
     # The closest station is closed today; the next closest is open all day; a third is farther away.
     closed = create_station(
         actor=city,
-        data={"name": "中山市（小榄镇永宁社区）就业驿站", "kind": "employment_station", "town": towns["小榄"],
-              "lat": 22.6746, "lng": 113.2462, "status": "operating", "address": "永宁社区", "phone": "0760-22110001",
-              "contact_name": "甲"},
+        data={
+            "name": "中山市（小榄镇永宁社区）就业驿站",
+            "kind": "employment_station",
+            "town": towns["小榄"],
+            "lat": 22.6746,
+            "lng": 113.2462,
+            "status": "operating",
+            "address": "永宁社区",
+            "phone": "0760-22110001",
+            "contact_name": "甲",
+        },
         hours=ALL_DAY,
     )
     update_station_operations(
-        closed, actor=city, data={}, exceptions=parse_exceptions(f"{timezone.localdate().isoformat()} 闭馆 内部培训")
+        closed,
+        actor=city,
+        data={},
+        exceptions=parse_exceptions(f"{timezone.localdate().isoformat()} 闭馆 内部培训"),
     )
     create_station(
         actor=city,
-        data={"name": "中山市（小榄镇）零工市场", "kind": "gig_market", "town": towns["小榄"], "lat": 22.6790,
-              "lng": 113.2480, "status": "operating", "address": "中山市小榄镇民安中路88号", "phone": "0760-22110002",
-              "contact_name": "乙", "services": ["recommendation", "quick_hire"]},
+        data={
+            "name": "中山市（小榄镇）零工市场",
+            "kind": "gig_market",
+            "town": towns["小榄"],
+            "lat": 22.6790,
+            "lng": 113.2480,
+            "status": "operating",
+            "address": "中山市小榄镇民安中路88号",
+            "phone": "0760-22110002",
+            "contact_name": "乙",
+            "services": ["recommendation", "quick_hire"],
+        },
         hours=ALL_DAY,
     )
     page = phone_page
@@ -56,7 +76,9 @@ def test_phone_finds_nearest_open_station_in_xiaolan(phone_page, personas, towns
     expect(first).to_contain_text("现在休息")
     expect(page.locator("#locate-status")).to_have_text("已定位")
     page.get_by_label("只看现在开放的").check()
-    expect(page.locator(".station-item").first.locator(".station-name")).to_have_text("中山市（小榄镇）零工市场")
+    expect(page.locator(".station-item").first.locator(".station-name")).to_have_text(
+        "中山市（小榄镇）零工市场"
+    )
     expect(page.locator(".station-item").first).to_contain_text("正在开放")
     assert "open_now=1" in page.url and "near=22.67" in page.url
     page.locator(".station-item").first.locator(".station-name").click()
@@ -71,7 +93,9 @@ def test_phone_near_a_town_without_location(phone_page, personas, towns):
     page.goto("/stations/")
     page.get_by_label("或从镇街中心算起").select_option(label="东区街道")
     expect(page.locator(".count")).to_contain_text("按步行时间由近到远排列")
-    expect(page.locator(".station-item").first.locator(".station-name")).to_have_text("中山市（东区街道）零工市场")
+    expect(page.locator(".station-item").first.locator(".station-name")).to_have_text(
+        "中山市（东区街道）零工市场"
+    )
 
 
 def test_town_admin_edits_own_station_and_is_refused_elsewhere(desktop_page, personas):
@@ -90,7 +114,9 @@ def test_town_admin_edits_own_station_and_is_refused_elsewhere(desktop_page, per
     expect(page.get_by_role("heading", level=1)).to_have_text("中山市（东区街道）零工市场")
     expect(page.locator(".facts")).to_contain_text("中山市东区中山四路88号")
     expect(page.locator("table.hours")).to_contain_text("07:00-11:00")
-    assert Station.objects.get(pk=personas.station_b.pk).address == "中山市东区中山四路88号"
+    saved = Station.objects.get(pk=personas.station_b.pk)
+    assert saved.address == "中山市东区中山四路88号"
+    assert saved.status_since == personas.station_b.status_since  # dates survive a round trip
 
     # A mistake is explained next to the field and nothing is saved.
     page.goto(f"/manage/stations/{personas.station_b.code}/edit/")

@@ -197,3 +197,19 @@ def test_coverage_page_names_the_short_towns(client, personas):
     client.force_login(personas.town_admin_b)
     page = client.get(reverse("places:coverage")).content.decode()
     assert "小榄（缺零工市场）" in page and "东区（缺就业驿站）" in page
+
+
+def test_edit_form_shows_dates_in_the_date_inputs(client, personas):
+    import datetime as dt
+
+    from lingong.places.services import update_station
+
+    update_station(
+        personas.station_b,
+        actor=personas.city_admin,
+        data={"status_since": dt.date(2023, 11, 15), "accepted_on": dt.date(2023, 11, 20)},
+    )
+    client.force_login(personas.city_admin)
+    page = client.get(reverse("places:edit", args=[personas.station_b.code])).content.decode()
+    # A browser's date input only accepts ISO dates; anything else would post back blank and reset them.
+    assert 'value="2023-11-15"' in page and 'value="2023-11-20"' in page

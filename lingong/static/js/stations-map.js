@@ -47,6 +47,29 @@
     if (bounds.length) map.fitBounds(bounds, { padding: [24, 24], maxZoom: 15 });
   }
 
+  if (el.dataset.picker) {
+    // Station form: click the map to fill in the point; typing in the fields moves the marker.
+    var lat = document.getElementById("id_lat"), lng = document.getElementById("id_lng");
+    var marker = null;
+    var place = function (latlng, pan) {
+      if (marker) marker.setLatLng(latlng); else marker = L.marker(latlng).addTo(map);
+      if (pan) map.setView(latlng, 15);
+    };
+    if (lat.value && lng.value) place([parseFloat(lat.value), parseFloat(lng.value)], true);
+    map.on("click", function (e) {
+      lat.value = e.latlng.lat.toFixed(6);
+      lng.value = e.latlng.lng.toFixed(6);
+      place(e.latlng, false);
+    });
+    [lat, lng].forEach(function (input) {
+      input.addEventListener("change", function () {
+        var a = parseFloat(lat.value), b = parseFloat(lng.value);
+        if (!isNaN(a) && !isNaN(b)) place([a, b], true);
+      });
+    });
+    return;
+  }
+
   render();
   document.body.addEventListener("htmx:afterSwap", function (e) {
     if (e.detail.target && e.detail.target.id === "results") render();
