@@ -8,6 +8,7 @@ from pydantic import Field
 from lingong.api.auth import bearer, token_or_session
 
 from . import services
+from .views import LOCKED_MESSAGE
 
 router = Router()
 
@@ -34,7 +35,7 @@ class MeOut(Schema):
 def create_token(request, payload: TokenIn):
     user = authenticate(request, username=payload.username, password=payload.password)
     if getattr(request, "axes_locked_out", False):
-        raise HttpError(429, "登录失败次数过多，账号已暂时锁定，请 30 分钟后再试")
+        raise HttpError(429, LOCKED_MESSAGE)
     if user is None:
         raise HttpError(401, "用户名/手机号或密码不正确")
     token, key = services.issue_token(actor=user, name=payload.name)

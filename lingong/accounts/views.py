@@ -7,7 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import PasswordChangeForm
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import HttpResponseRedirect
+from django.http import HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
@@ -107,3 +107,13 @@ def audit_log(request):
         return xlsx_response("审计日志.xlsx", "审计日志", AUDIT_HEADERS, rows)
     page = Paginator(entries, 50).get_page(request.GET.get("page"))
     return render(request, "accounts/audit.html", {"page": page, "q": request.GET.get("q", "")})
+
+
+LOCKED_MESSAGE = "登录失败次数过多，账号已暂时锁定，请 30 分钟后再试"
+
+
+def locked_out(request, original_response=None, credentials=None):
+    """Lockout answer: JSON for API clients, a page for people (called by django-axes)."""
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": LOCKED_MESSAGE}, status=429)
+    return render(request, "accounts/locked_out.html", status=429)

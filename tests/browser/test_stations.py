@@ -145,3 +145,19 @@ def test_large_text_mode_persists(phone_page, personas):
     expect(page.locator("html")).to_have_class("a11y-large")
     page.get_by_role("button", name="标准字体").click()
     expect(page.locator("html")).not_to_have_class("a11y-large")
+
+
+def test_pages_break_no_content_security_policy_rule(phone_page, personas):
+    violations: list[str] = []
+    phone_page.on(
+        "console", lambda msg: violations.append(msg.text) if "Content Security Policy" in msg.text else None
+    )
+    for path in (
+        "/",
+        "/stations/?near_town=442000118",
+        f"/stations/{personas.station_a.code}/",
+        "/directory/",
+    ):
+        phone_page.goto(path)
+        phone_page.wait_for_load_state("networkidle")
+    assert violations == []

@@ -219,3 +219,14 @@ class TestMemberships:
         before = AuditEntry.objects.filter(action="membership.grant").count()
         grant_membership(actor=personas.city_admin, user=personas.worker, role="worker")
         assert AuditEntry.objects.filter(action="membership.grant").count() == before
+
+
+def test_token_endpoint_locks_out_too(client, personas, settings):
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        client.post(
+            "/api/v1/auth/token", {"username": "worker", "password": "wrong"}, content_type="application/json"
+        )
+    locked = client.post(
+        "/api/v1/auth/token", {"username": "worker", "password": PASSWORD}, content_type="application/json"
+    )
+    assert locked.status_code == 429 and "锁定" in locked.json()["detail"]
