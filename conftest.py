@@ -16,6 +16,37 @@ pytest_plugins = ["tests.browser.plugin"]
 PASSWORD = "test-pass-2026!"
 
 
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """Load the reference tables once per run; tests roll back on top of them."""
+    with django_db_blocker.unblock():
+        _load_reference()
+
+
+def _load_reference() -> None:
+    from lingong.catalog.models import Occupation
+    from lingong.catalog.reference import load_catalog
+    from lingong.places.models import Town
+    from lingong.places.reference import load_towns
+
+    if not Town.objects.exists():
+        load_towns()
+    if not Occupation.objects.exists():
+        load_catalog()
+
+
+@pytest.fixture(autouse=True)
+def _private_sms_log(settings, tmp_path):
+    """Codes written by tests go to a temporary log, not the developer's var/notify/outbox.log."""
+    settings.NOTIFY_LOCAL_LOG = tmp_path / "outbox.log"
+
+
+@pytest.fixture
+def catalog(db):
+    """The occupation, certificate and hardship tables (reloaded if a transactional test flushed them)."""
+    _load_reference()
+
+
 @pytest.fixture
 def towns(db):
     from lingong.places.models import Town
@@ -46,6 +77,8 @@ class Personas:
 def personas(towns) -> Personas:
     from lingong.accounts.models import Role
     from lingong.accounts.services import create_user, grant_membership
+    from lingong.employers.services import register_employer
+    from lingong.lib.uscc import make_uscc
     from lingong.places.services import create_station
 
     def user(name: str, phone: str):
@@ -94,6 +127,40 @@ def personas(towns) -> Personas:
     worker = user("worker", "13900000004")
     grant_membership(actor=city, user=worker, role=Role.WORKER)
     employer = user("employer", "13900000005")
-    grant_membership(actor=city, user=employer, role=Role.EMPLOYER_MEMBER)
+    # An employer member always belongs to an employer: this persona registered (and so manages) a
+    # 东区 company that is still waiting for review.
+    register_employer(
+        actor=employer,
+        data={
+            "kind": "enterprise",
+            "name": "中山市东区示例物业管理有限公司",
+            "uscc": make_uscc("91442000MA4U1234N"),
+            "contact_name": "周经理",
+            "contact_phone": "13900000005",
+            "town": towns["东区"],
+            "address": "中山市东区兴中道8号",
+        },
+    )
     outsider = user("outsider", "13900000006")
     return Personas(city, town_b, coord, worker, employer, outsider, station_a, station_b)
+
+
+def read_sms_code(phone: str) -> str:
+    """The newest 6-digit code sent to a phone through the local SMS channel.
+
+    Tests run inside a transaction that never commits, so the outbox's on-commit delivery has not run;
+    deliver what is due first, exactly as the periodic task would.
+    """
+    import re
+
+    from lingong.notify.delivery import deliver_due
+    from lingong.notify.models import LocalDelivery
+
+    deliver_due()
+    text = (
+        LocalDelivery.objects.filter(recipient=phone).order_by("-id").values_list("text", flat=True).first()
+    )
+    assert text, f"no SMS was delivered to {phone}"
+    match = re.search(r"\d{6}", text)
+    assert match, text
+    return match.group()

@@ -88,12 +88,17 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django.forms",
     "django_htmx",
     "axes",
     "leaflet",
     "huey.contrib.djhuey",
     "lingong.accounts",
     "lingong.places",
+    "lingong.catalog",
+    "lingong.notify",
+    "lingong.workers",
+    "lingong.employers",
 ]
 
 MIDDLEWARE = [
@@ -112,6 +117,8 @@ MIDDLEWARE = [
 ]
 
 ROOT_URLCONF = "lingong.urls"
+# Widget templates (e.g. the availability grid) live with the project's templates.
+FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 WSGI_APPLICATION = "lingong.wsgi.application"
 
 TEMPLATES = [
@@ -143,7 +150,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "timeout": 20,
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;",
     }
-    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test.sqlite3")}
+    # A file (not memory) so threaded tests share it; one per process so parallel runs never collide.
+    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / f"test-{os.getpid()}.sqlite3")}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
@@ -266,6 +274,25 @@ else:
 HUEY["consumer"] = {"workers": env_int("HUEY_WORKERS", 2), "worker_type": "thread"}
 
 NINJA_PAGINATION_PER_PAGE = 50
+
+# Notifications: every channel delivers to a local log by default (readable at /notify/local-sms/ outside
+# production). Point channels at real gateways with NOTIFY_CHANNELS, e.g.
+# {"sms": "lingong.notify.channels.AliyunSmsChannel"}.
+try:
+    NOTIFY_CHANNELS = json.loads(os.environ.get("NOTIFY_CHANNELS", "{}"))
+    NOTIFY_ALIYUN_SMS = {
+        "access_key_id": os.environ.get("ALIYUN_SMS_ACCESS_KEY_ID", ""),
+        "access_key_secret": os.environ.get("ALIYUN_SMS_ACCESS_KEY_SECRET", ""),
+        "sign_name": os.environ.get("ALIYUN_SMS_SIGN_NAME", "中山零工市场"),
+        "templates": json.loads(os.environ.get("ALIYUN_SMS_TEMPLATES", "{}")),
+    }
+    NOTIFY_WECHAT = {
+        "app_id": os.environ.get("WECHAT_APP_ID", ""),
+        "app_secret": os.environ.get("WECHAT_APP_SECRET", ""),
+        "templates": json.loads(os.environ.get("WECHAT_TEMPLATES", "{}")),
+    }
+except json.JSONDecodeError as exc:
+    raise ImproperlyConfigured(f"NOTIFY_CHANNELS / *_TEMPLATES must be JSON objects: {exc}") from exc
 
 LOGGING = {
     "version": 1,

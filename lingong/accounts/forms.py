@@ -12,3 +12,15 @@ class LoginForm(AuthenticationForm):
         "invalid_login": "用户名/手机号或密码不正确。",
         "inactive": "该账号已停用。",
     }
+
+
+class SmsLoginForm(forms.Form):
+    phone = forms.CharField(
+        label="手机号", max_length=20, widget=forms.TextInput(attrs={"inputmode": "numeric"})
+    )
+    code = forms.CharField(
+        label="短信验证码",
+        max_length=6,
+        required=False,
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "one-time-code"}),
+    )

@@ -56,6 +56,12 @@ class User(AbstractUser):
         return {m.station_id for m in self.active_memberships if m.role == Role.COORDINATOR and m.station_id}
 
     @property
+    def employer_ids(self) -> set[int]:
+        return {
+            m.employer_id for m in self.active_memberships if m.role == Role.EMPLOYER_MEMBER and m.employer_id
+        }
+
+    @property
     def is_back_office(self) -> bool:
         return bool(self.roles & STAFF_ROLES)
 
@@ -72,6 +78,9 @@ class Membership(models.Model):
     role = models.CharField("角色", max_length=20, choices=Role.choices)
     town = models.ForeignKey("places.Town", null=True, blank=True, on_delete=models.PROTECT)
     station = models.ForeignKey("places.Station", null=True, blank=True, on_delete=models.PROTECT)
+    employer = models.ForeignKey("employers.Employer", null=True, blank=True, on_delete=models.PROTECT)
+    # Managers of an employer edit its record and add or remove its members.
+    is_manager = models.BooleanField("管理员", default=False)
     active = models.BooleanField("有效", default=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -80,16 +89,24 @@ class Membership(models.Model):
     class Meta:
         verbose_name = "角色"
         constraints = [
-            # The scope must match the role: a coordinator has a station, a town admin a town.
+            # The scope must match the role: a coordinator has a station, a town admin a town,
+            # an employer member an employer; city admins and workers have no scope.
             models.CheckConstraint(
                 name="membership_scope_matches_role",
                 condition=(
-                    Q(role="coordinator", station__isnull=False, town__isnull=True)
-                    | Q(role="town_admin", town__isnull=False, station__isnull=True)
+                    Q(role="coordinator", station__isnull=False, town__isnull=True, employer__isnull=True)
+                    | Q(role="town_admin", town__isnull=False, station__isnull=True, employer__isnull=True)
                     | Q(
-                        role__in=["city_admin", "worker", "employer_member"],
+                        role="employer_member",
+                        employer__isnull=False,
                         town__isnull=True,
                         station__isnull=True,
+                    )
+                    | Q(
+                        role__in=["city_admin", "worker"],
+                        town__isnull=True,
+                        station__isnull=True,
+                        employer__isnull=True,
                     )
                 ),
             ),

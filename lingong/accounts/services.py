@@ -49,50 +49,93 @@ def create_user(
     return user
 
 
-def _check_scope(role: str, town, station) -> None:
+def _check_scope(role: str, town, station, employer=None) -> None:
     """The scope must fit the role (also enforced by a database constraint)."""
-    needs = {Role.COORDINATOR: "station", Role.TOWN_ADMIN: "town"}.get(Role(role))
-    if needs == "station" and (station is None or town is not None):
+    needs = {Role.COORDINATOR: "station", Role.TOWN_ADMIN: "town", Role.EMPLOYER_MEMBER: "employer"}.get(
+        Role(role)
+    )
+    if needs == "station" and (station is None or town is not None or employer is not None):
         raise ValidationError({"station": ["零工协理员必须指定所在站点"]})
-    if needs == "town" and (town is None or station is not None):
+    if needs == "town" and (town is None or station is not None or employer is not None):
         raise ValidationError({"town": ["镇街管理员必须指定镇街"]})
-    if needs is None and (town is not None or station is not None):
-        raise ValidationError({"role": ["该角色不按镇街或站点划分"]})
+    if needs == "employer" and (employer is None or town is not None or station is not None):
+        raise ValidationError({"employer": ["用工主体成员必须指定所属用工主体"]})
+    if needs is None and (town is not None or station is not None or employer is not None):
+        raise ValidationError({"role": ["该角色不按镇街、站点或用工主体划分"]})
 
 
-def _check_may_grant(actor: User | None, role: str, station) -> None:
-    """City admins grant anything; town admins grant coordinators of their own town's stations.
+def _check_may_grant(actor: User | None, role: str, station, employer=None) -> None:
+    """City admins grant anything; town admins grant coordinators of their own town's stations;
+    managers of an employer grant membership of that employer.
 
-    actor=None is the system itself (reference and demo data, management commands).
+    actor=None is the system itself (reference and demo data, management commands, and an accepted
+    employer invitation, whose service checks the invitation instead).
     """
     if actor is None or actor.is_city_admin:
         return
     if role == Role.COORDINATOR and station is not None and station.town_id in actor.admin_town_ids:
         return
+    if (
+        role == Role.EMPLOYER_MEMBER
+        and employer is not None
+        and any(
+            m.role == Role.EMPLOYER_MEMBER and m.employer_id == employer.pk and m.is_manager
+            for m in actor.active_memberships
+        )
+    ):
+        return
     raise PermissionDenied("没有授予该角色的权限")
 
 
 @transaction.atomic
-def grant_membership(*, actor: User | None, user: User, role: str, town=None, station=None) -> Membership:
+def grant_membership(
+    *,
+    actor: User | None,
+    user: User,
+    role: str,
+    town=None,
+    station=None,
+    employer=None,
+    is_manager: bool = False,
+) -> Membership:
+    """Grant a role in a scope. is_manager only applies to employer members; granting never demotes
+    an active manager (a reactivated membership takes the is_manager given here)."""
     if role not in Role.values:
         raise ValidationError({"role": ["未知的角色"]})
-    _check_scope(role, town, station)
-    _check_may_grant(actor, role, station)
+    _check_scope(role, town, station, employer)
+    _check_may_grant(actor, role, station, employer)
+    is_manager = bool(is_manager) and role == Role.EMPLOYER_MEMBER
     membership, created = Membership.objects.get_or_create(
-        user=user, role=role, town=town, station=station, defaults={"active": True}
+        user=user,
+        role=role,
+        town=town,
+        station=station,
+        employer=employer,
+        defaults={"active": True, "is_manager": is_manager},
     )
-    if created or not membership.active:
-        if not membership.active:
-            membership.active = True
-            membership.save(update_fields=["active"])
-        audit.record(actor, "membership.grant", membership, summary=f"授予 {user} 角色：{membership}")
+    changed = []
+    if not created and not membership.active:
+        membership.active, membership.is_manager = True, is_manager
+        changed = ["active", "is_manager"]
+    elif not created and is_manager and not membership.is_manager:
+        membership.is_manager = True
+        changed = ["is_manager"]
+    if changed:
+        membership.save(update_fields=changed)
+    if created or changed:
+        # Membership.__str__ names stations and towns; an employer scope is named here.
+        scope = f" {employer}" if employer is not None else ""
+        manager = "（管理员）" if membership.is_manager else ""
+        audit.record(
+            actor, "membership.grant", membership, summary=f"授予 {user} 角色：{membership}{scope}{manager}"
+        )
     user.__dict__.pop("active_memberships", None)
     return membership
 
 
 @transaction.atomic
 def revoke_membership(*, actor: User, membership: Membership) -> None:
-    _check_may_grant(actor, membership.role, membership.station)
+    _check_may_grant(actor, membership.role, membership.station, membership.employer)
     if not membership.active:
         return
     membership.active = False

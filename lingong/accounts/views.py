@@ -1,11 +1,11 @@
 """Sign in and out, password change, the large-text preference, API tokens, and the audit log."""
 
 from django.contrib import messages
-from django.contrib.auth import update_session_auth_hash
+from django.contrib.auth import login, update_session_auth_hash
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import PasswordChangeForm
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -13,12 +13,14 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from lingong.lib.excel import xlsx_response
+from lingong.lib.phone import normalize_mobile
+from lingong.notify.services import check_code, send_code
 from lingong.places.models import Station, Town
 
 from . import services
 from .context import A11Y_COOKIE
-from .forms import LoginForm
-from .models import ApiToken, AuditEntry
+from .forms import LoginForm, SmsLoginForm
+from .models import ApiToken, AuditEntry, User
 
 
 def home(request):
@@ -117,3 +119,35 @@ def locked_out(request, original_response=None, credentials=None):
     if request.path.startswith("/api/"):
         return JsonResponse({"detail": LOCKED_MESSAGE}, status=429)
     return render(request, "accounts/locked_out.html", status=429)
+
+
+def login_sms(request):
+    """Sign in with a code sent by SMS: for workers who never set a password."""
+    form = SmsLoginForm(request.POST or None)
+    sent = request.POST.get("action") == "send"
+    if request.method == "POST" and form.is_valid():
+        phone = form.cleaned_data["phone"]
+        try:
+            if sent:
+                send_code(phone=phone, purpose="login", request_ip=request.META.get("REMOTE_ADDR", ""))
+                messages.success(request, "验证码已发送，请查看短信")
+            else:
+                mobile = normalize_mobile(phone)
+                user = User.objects.filter(phone=mobile, is_active=True).first()
+                if user is None:
+                    raise ValidationError({"phone": ["该手机号还没有注册，请先求职登记"]})
+                check_code(phone=mobile, purpose="login", code=form.cleaned_data.get("code") or "")
+                login(request, user, backend="lingong.accounts.backends.PhoneOrUsernameBackend")
+                services.note_login(user=user, via="短信验证码")
+                return redirect(request.GET.get("next") or "home")
+        except (ValidationError, ValueError) as exc:
+            msgs = (
+                exc.message_dict if isinstance(exc, ValidationError) and hasattr(exc, "error_dict") else None
+            )
+            if msgs:
+                for field, errs in msgs.items():
+                    for e in errs:
+                        form.add_error(field if field in form.fields else None, e)
+            else:
+                form.add_error("phone", str(exc) if isinstance(exc, ValueError) else "；".join(exc.messages))
+    return render(request, "accounts/login_sms.html", {"form": form, "sent": sent})

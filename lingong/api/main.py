@@ -7,7 +7,10 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
 from lingong.accounts.api import router as auth_router
+from lingong.catalog.api import router as catalog_router
+from lingong.employers.api import router as employers_router
 from lingong.places.api import router as places_router
+from lingong.workers.api import router as workers_router
 
 from .errors import describe, summary
 
@@ -22,6 +25,9 @@ api = NinjaAPI(
 )
 api.add_router("/auth", auth_router, tags=["认证"])
 api.add_router("/", places_router, tags=["镇街与站点"])
+api.add_router("/occupations", catalog_router, tags=["职业与代码表"])
+api.add_router("/workers", workers_router, tags=["零工与求职者"])
+api.add_router("/employers", employers_router, tags=["用工主体"])
 
 
 @api.exception_handler(ValidationError)

@@ -101,5 +101,8 @@
       status.textContent = "无法获取位置（可能未授权），请选择镇街。";
     }, { timeout: 10000, maximumAge: 60000 });
   });
-  if (new URLSearchParams(window.location.search).get("locate") === "1" && !near.value) button.click();
+  // htmx loads deferred; wait for it so the located search swaps in place instead of reloading the page.
+  document.addEventListener("DOMContentLoaded", function () {
+    if (new URLSearchParams(window.location.search).get("locate") === "1" && !near.value) button.click();
+  });
 })();

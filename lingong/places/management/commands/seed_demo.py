@@ -465,14 +465,21 @@ def _create_account(actor: User | None, account: dict[str, str]) -> User:
 
 def _grant(actor: User | None, user: User, account: dict[str, str]) -> None:
     role, scope = account["role"], account["scope"]
+    if role == Role.EMPLOYER_MEMBER and actor is not None:
+        # An employer member belongs to an employer: register the demo one for them (approved).
+        from lingong.employers.demo import create_demo_employer
+
+        create_demo_employer(admin=actor, user=user)
+        return
     town = Town.objects.get(name=scope) if role == Role.TOWN_ADMIN else None
     station = Station.objects.get(name=scope) if role == Role.COORDINATOR else None
     grant_membership(actor=actor, user=user, role=role, town=town, station=station)
 
 
 @transaction.atomic
-def seed_demo(today: dt.date | None = None) -> dict[str, Any]:
-    """Create the demo accounts and stations; all or nothing. Returns counts for the summary."""
+def seed_demo(today: dt.date | None = None, *, workers: int = 0, employers: int = 0) -> dict[str, Any]:
+    """Create the demo accounts and stations, then `workers` workers and `employers` employers
+    (lingong.workers.demo); all or nothing. Returns counts for the summary."""
     today = today or timezone.localdate()
     towns = list(Town.objects.order_by("plan_seq"))
     if len(towns) < 23:
@@ -500,13 +507,30 @@ def seed_demo(today: dt.date | None = None) -> dict[str, Any]:
             continue
         _grant(admin, _create_account(admin, account), account)
 
+    people = None
+    if workers > 0 or employers > 0:
+        from lingong.workers.demo import seed_people
+
+        people = seed_people(admin=admin, workers=workers, employers=employers, today=today)
+
     return {
         "stations": len(stations),
         "by_kind": Counter(s.kind for s in stations),
         "by_status": Counter(s.status for s in stations),
         "demo_sites": [s.name for s in stations if s.is_demo_site],
         "accounts": len(DEMO_ACCOUNTS),
+        "people": people,
     }
+
+
+def _ensure_catalog(stdout) -> None:
+    """Demo workers need the occupation catalogue; load it (idempotent) when the database has none."""
+    from lingong.catalog.models import GigOccupation
+    from lingong.catalog.reference import load_catalog
+
+    if not GigOccupation.objects.exists():
+        load_catalog()
+        stdout.write("职业目录为空，已先导入（等同 manage.py load_catalog）。")
 
 
 class Command(BaseCommand):
@@ -517,6 +541,8 @@ class Command(BaseCommand):
         parser.add_argument(
             "--allow-production", action="store_true", help="允许在生产环境创建演示账号（默认拒绝）"
         )
+        parser.add_argument("--workers", type=int, default=2000, help="演示求职者人数（默认 2000，0 为不创建）")
+        parser.add_argument("--employers", type=int, default=300, help="演示用工主体数（默认 300，0 为不创建）")
 
     def handle(self, *args, **options):
         # Demo accounts share a published password: never create them on production by accident.
@@ -528,8 +554,11 @@ class Command(BaseCommand):
                 return
             raise CommandError("已有站点数据；演示数据只能写入空数据库（可加 --if-empty 跳过）")
 
+        workers, employers = max(0, options["workers"]), max(0, options["employers"])
+        if workers:
+            _ensure_catalog(self.stdout)
         try:
-            summary = seed_demo()
+            summary = seed_demo(workers=workers, employers=employers)
         except ValidationError as exc:  # e.g. a demo phone number already registered by someone else
             raise CommandError(f"演示数据创建失败，未写入任何数据：{'；'.join(exc.messages)}") from exc
 
@@ -549,3 +578,14 @@ class Command(BaseCommand):
             role = Role(account["role"]).label
             scope = f"（{account['scope']}）" if account["scope"] else ""
             self.stdout.write(f"  {account['username']:<14} {role}{scope}  {account['display_name']}")
+        people = summary["people"]
+        if people:
+            tiers = people["tiers"]
+            self.stdout.write(
+                f"演示求职者 {people['workers']} 人（覆盖 {len(people['by_town'])} 个镇街；"
+                f"重点服务 {tiers.get(2, 0)} 人，援助服务 {tiers.get(3, 0)} 人）；"
+                f"用工主体 {people['employers']} 家（已认证 {people['employer_status'].get('approved', 0)} 家，"
+                f"待审核 {people['employer_status'].get('pending', 0)} 家）；用时 {people['seconds']} 秒"
+            )
+            if people["employers"]:
+                self.stdout.write(f"  用工主体管理员用手机号（136 开头）和演示密码 {DEMO_PASSWORD} 登录")
