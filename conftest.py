@@ -16,9 +16,14 @@ pytest_plugins = ["tests.browser.plugin"]
 PASSWORD = "test-pass-2026!"
 
 
-@pytest.fixture(scope="session")
-def django_db_setup(django_db_setup, django_db_blocker):
-    """Load the reference tables once per run; tests roll back on top of them."""
+@pytest.fixture(autouse=True)
+def _reference_data(request, django_db_setup, django_db_blocker):
+    """Keep the reference tables (towns, catalogue) loaded and committed under every test.
+
+    Ordinary tests roll back on top of them. A transactional test (live server, concurrency) flushes
+    the database when it ends; reloading here, before the next test opens its transaction, commits the
+    data again instead of reloading it inside every later test's rollback.
+    """
     with django_db_blocker.unblock():
         _load_reference()
 

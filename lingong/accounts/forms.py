@@ -24,3 +24,15 @@ class SmsLoginForm(forms.Form):
         required=False,
         widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "one-time-code"}),
     )
+
+
+class SignupForm(forms.Form):
+    code = forms.CharField(
+        label="短信验证码", max_length=6, widget=forms.TextInput(attrs={"inputmode": "numeric"})
+    )
+    display_name = forms.CharField(label="姓名/称呼", max_length=50)
+    password = forms.CharField(
+        label="设置密码",
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        help_text="至少 8 位",
+    )

@@ -5,6 +5,7 @@ from django.contrib.auth import login, update_session_auth_hash
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import PasswordChangeForm
+from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpResponseRedirect, JsonResponse
@@ -19,7 +20,7 @@ from lingong.places.models import Station, Town
 
 from . import services
 from .context import A11Y_COOKIE
-from .forms import LoginForm, SmsLoginForm
+from .forms import LoginForm, SignupForm, SmsLoginForm
 from .models import ApiToken, AuditEntry, User
 
 
@@ -151,3 +152,73 @@ def login_sms(request):
             else:
                 form.add_error("phone", str(exc) if isinstance(exc, ValueError) else "；".join(exc.messages))
     return render(request, "accounts/login_sms.html", {"form": form, "sent": sent})
+
+
+SIGNUP_PHONE = "signup_phone"
+
+
+def _form_errors(form, exc: ValidationError) -> None:
+    for field, errs in exc.message_dict.items():
+        for e in errs:
+            form.add_error(field if field in form.fields else None, e)
+
+
+def signup(request):
+    """Create an account with a phone confirmed by SMS (employers and staff; workers use 求职登记)."""
+    target = request.GET.get("next") or request.POST.get("next") or ""
+    if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+        target = ""
+    if request.GET.get("restart"):
+        request.session.pop(SIGNUP_PHONE, None)
+    phone = request.session.get(SIGNUP_PHONE)
+    if request.POST.get("step") == "phone" or not phone:
+        return _signup_phone(request, target)
+    return _signup_details(request, phone, target)
+
+
+def _signup_phone(request, target: str):
+    form = SmsLoginForm(request.POST if request.POST.get("step") == "phone" else None)
+    if form.is_bound and form.is_valid():
+        try:
+            send_code(
+                phone=form.cleaned_data["phone"],
+                purpose="register",
+                request_ip=request.META.get("REMOTE_ADDR", ""),
+            )
+        except ValidationError as exc:
+            _form_errors(form, exc)
+        else:
+            request.session[SIGNUP_PHONE] = normalize_mobile(form.cleaned_data["phone"])
+            messages.success(request, "验证码已发送，请查看短信")
+            return redirect(f"{request.path}?next={target}" if target else request.path)
+    return render(request, "accounts/signup_phone.html", {"form": form, "next": target})
+
+
+def _signup_details(request, phone: str, target: str):
+    form = SignupForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            if User.objects.filter(phone=phone).exists():
+                raise ValidationError({"code": ["该手机号已注册，请直接登录"]})
+            try:  # before spending the code on a password that would be refused
+                validate_password(d["password"])
+            except ValidationError as exc:
+                raise ValidationError({"password": exc.messages}) from None
+            check_code(phone=phone, purpose="register", code=d["code"])
+            user = services.create_user(
+                actor=None,
+                username=f"u{phone}",
+                password=d["password"],
+                phone=phone,
+                display_name=d["display_name"],
+            )
+        except ValidationError as exc:
+            _form_errors(form, exc)
+        else:
+            request.session.pop(SIGNUP_PHONE, None)
+            login(request, user, backend="lingong.accounts.backends.PhoneOrUsernameBackend")
+            services.note_login(user=user, via="注册")
+            messages.success(request, "注册成功")
+            return redirect(target or "home")
+    return render(request, "accounts/signup_details.html", {"form": form, "phone": phone, "next": target})

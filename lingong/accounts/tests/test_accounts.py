@@ -230,3 +230,39 @@ def test_token_endpoint_locks_out_too(client, personas, settings):
         "/api/v1/auth/token", {"username": "worker", "password": PASSWORD}, content_type="application/json"
     )
     assert locked.status_code == 429 and "锁定" in locked.json()["detail"]
+
+
+class TestPhoneFlows:
+    def test_signup_with_an_sms_code(self, client, personas):
+        from conftest import read_sms_code
+        from lingong.accounts.models import User
+
+        url = reverse("accounts:signup") + "?next=/employers/register/"
+        assert client.post(url, {"step": "phone", "phone": "13755556666"}).status_code == 302
+        weak = client.post(
+            url, {"code": read_sms_code("13755556666"), "display_name": "黄", "password": "123"}
+        )
+        assert "密码" in weak.content.decode() and not User.objects.filter(phone="13755556666").exists()
+        done = client.post(
+            url,
+            {
+                "code": read_sms_code("13755556666"),
+                "display_name": "黄经理",
+                "password": "Zs-signup-2026",
+                "next": "/employers/register/",
+            },
+        )
+        assert done.status_code == 302 and done["Location"] == "/employers/register/"
+        assert User.objects.get(phone="13755556666").check_password("Zs-signup-2026")
+
+    def test_sms_login(self, client, personas):
+        from conftest import read_sms_code
+
+        url = reverse("accounts:login_sms")
+        client.post(url, {"phone": "13900000004", "action": "send"})
+        wrong = client.post(url, {"phone": "13900000004", "code": "12345x", "action": "login"})
+        assert "_auth_user_id" not in client.session and "验证码" in wrong.content.decode()
+        client.post(url, {"phone": "13900000004", "code": read_sms_code("13900000004"), "action": "login"})
+        assert client.session["_auth_user_id"] == str(personas.worker.pk)
+        unknown = client.post(url, {"phone": "13912340000", "code": "123456", "action": "login"})
+        assert "还没有注册" in unknown.content.decode()
