@@ -24,6 +24,11 @@ def _reference_data(request, django_db_setup, django_db_blocker):
     the database when it ends; reloading here, before the next test opens its transaction, commits the
     data again instead of reloading it inside every later test's rollback.
     """
+    uses_db = request.node.get_closest_marker("django_db") is not None or bool(
+        {"db", "transactional_db", "live_server"} & set(request.fixturenames)
+    )
+    if not uses_db:  # without database tests in the run, no test database exists to load into
+        return
     with django_db_blocker.unblock():
         _load_reference()
 

@@ -13,6 +13,7 @@ import hmac
 import os
 import secrets
 from functools import lru_cache
+from pathlib import Path
 
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
@@ -24,11 +25,16 @@ VERSION = "v1"
 
 
 def _master_key() -> bytes:
-    raw = os.environ.get("LINGONG_DATA_KEY", "")
+    return _load_master_key(os.environ.get("LINGONG_DATA_KEY", ""), str(settings.VAR_DIR))
+
+
+@lru_cache(maxsize=2)
+def _load_master_key(raw: str, var_dir: str) -> bytes:
+    """Read once per process (bulk imports encrypt thousands of IDs a second)."""
     if not raw:
         if settings.PRODUCTION:
             raise ImproperlyConfigured("LINGONG_DATA_KEY must be set in production (32 bytes, base64)")
-        path = settings.VAR_DIR / "data_key"
+        path = Path(var_dir) / "data_key"
         if not path.exists():
             path.write_text(base64.b64encode(secrets.token_bytes(32)).decode())
             path.chmod(0o600)

@@ -3,8 +3,10 @@
 Every worker goes through `register_worker`, `update_profile`, `set_occupations`, `set_certificates`,
 `set_blocked_dates`, `record_hardship` / `verify_hardship` and `withdraw_consent`; every employer through
 `create_user`, `register_employer` and `review_employer`. So the demo data passes the same validation and
-leaves the same audit trail as data typed in by people. (`generate.py` is the other generator: bulk rows
-for benchmarks, deliberately bypassing the services.)
+leaves the same audit trail as data typed in by people. Two deliberate exceptions, both explained where
+they happen: `looking_since` is backdated with a plain update (no service moves it), and employer
+managers' demo password is hashed with light Argon2 parameters (DemoArgon2Hasher). (`generate.py` is
+the other generator: bulk rows for benchmarks, deliberately bypassing the services.)
 
 Determinism: one `random.Random(seed)` drives every choice, consumed in a fixed order, so the same seed on
 the same reference data gives the same people. Dates that must look recent (how long someone has been
@@ -29,6 +31,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, TypeVar
 
+from django.conf import settings
 from django.contrib.auth.hashers import Argon2PasswordHasher
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -56,8 +59,8 @@ from .models import (
     Worker,
 )
 from .services import (
-    record_hardship,
     recompute_tier,
+    record_hardship,
     register_worker,
     set_blocked_dates,
     set_certificates,
@@ -133,7 +136,8 @@ TOWN_WORK: dict[str, list[tuple[str, int]]] = {
              ("快递员", 2), ("保安", 2), ("礼仪", 1), ("收银员", 1), ("电工", 1)],
     "南区": [("家政服务员", 4), ("保洁", 4), ("绿化工", 2), ("搬运工", 2), ("餐厅服务员", 3), ("电工", 1),
              ("快递员", 1)],
-    "西区": [("保洁", 4), ("餐厅服务员", 3), ("收银员", 2), ("快递员", 3), ("家政服务员", 3), ("外卖骑手", 2)],
+    "西区": [("保洁", 4), ("餐厅服务员", 3), ("收银员", 2), ("快递员", 3), ("家政服务员", 3),
+             ("外卖骑手", 2)],
     "小榄": [("锁具装配", 5), ("五金普工", 5), ("打磨抛光", 3), ("注塑工", 3), ("车位工", 2), ("小家电", 2),
              ("家具", 1), ("CNC", 1), ("包装工", 2), ("叉车", 1)],
     "中山港": [("电子厂普工", 5), ("质检员", 3), ("理货员", 3), ("包装工", 3), ("叉车", 1), ("CNC", 1),
@@ -206,14 +210,17 @@ INTRO_EXTRAS = [
 ]
 
 # Employers: trade names, and per town the industries (with the word that ends a company name).
-TRADE_NAMES = (
-    "明耀 华辉 锦达 恒信 盛丰 宏业 金达 永昌 嘉利 富源 万盈 兴隆 德誉 天成 新泰 瑞丰 鸿运 汇通 立信 创美 "
-    "凯旋 广联 顺意 佳美 东成 百利 美嘉 朗润 雅居 信达 海纳 卓越 高捷 力豪 荣昌 添福 正和 俊朗 利民 裕丰"
-).split()
+TRADE_NAMES = [
+    "明耀", "华辉", "锦达", "恒信", "盛丰", "宏业", "金达", "永昌", "嘉利", "富源",
+    "万盈", "兴隆", "德誉", "天成", "新泰", "瑞丰", "鸿运", "汇通", "立信", "创美",
+    "凯旋", "广联", "顺意", "佳美", "东成", "百利", "美嘉", "朗润", "雅居", "信达",
+    "海纳", "卓越", "高捷", "力豪", "荣昌", "添福", "正和", "俊朗", "利民", "裕丰",
+]  # fmt: skip
 TOWN_TRADES: dict[str, list[tuple[str, str]]] = {
     "石岐": [("物业管理", "物业管理有限公司"), ("餐饮", "餐饮管理有限公司"), ("商贸", "商贸有限公司")],
     "东区": [("物业管理", "物业管理有限公司"), ("餐饮", "餐饮管理有限公司"), ("会展", "会展服务有限公司")],
-    "南区": [("物业管理", "物业管理有限公司"), ("园林绿化", "园林绿化工程有限公司"), ("装修", "装饰工程有限公司")],
+    "南区": [("物业管理", "物业管理有限公司"), ("园林绿化", "园林绿化工程有限公司"),
+             ("装修", "装饰工程有限公司")],
     "西区": [("商贸", "商贸有限公司"), ("快递物流", "物流有限公司"), ("餐饮", "餐饮管理有限公司")],
     "小榄": [("五金制品", "五金制品有限公司"), ("锁具", "锁业有限公司"), ("燃气具", "电器有限公司"),
              ("针织服装", "针织制衣有限公司"), ("办公家具", "家具有限公司")],
@@ -531,7 +538,7 @@ def eligible_categories(
 ) -> list[tuple[HardshipCategory, float]]:
     out = []
     for cat in categories:
-        weight = HARDSHIP_WEIGHTS.get(cat.code, 0)
+        weight: float = HARDSHIP_WEIGHTS.get(cat.code, 0)
         if not weight:
             continue
         if (cat.min_age_female or cat.min_age_male) and not cat.age_rule_applies(sex, age):
@@ -622,8 +629,8 @@ class _Unique:
     `make(attempt)` builds a candidate; it may vary its pattern after a few collisions (names).
     """
 
-    def __init__(self, taken: Iterable[str]):
-        self.taken = set(taken)
+    def __init__(self, taken: Iterable[str | None]):
+        self.taken: set[str | None] = set(taken)
 
     def draw(self, make: Callable[[int], str]) -> str:
         attempt = 0
@@ -700,7 +707,7 @@ def _seed_worker(
     minutes, mode = draw_travel(rng)
     pay, unit = draw_pay(rng, manufacturing)
     levels = [ExperienceLevel.NEW, ExperienceLevel.SOME, ExperienceLevel.SKILLED, ExperienceLevel.MASTER]
-    level_weights = [6, 3, 1, 0] if age < 25 else [2, 4, 4, 1.5]
+    level_weights: list[float] = [6, 3, 1, 0] if age < 25 else [2, 4, 4, 1.5]
     items = [(w.occupation, rng.choices(levels, weights=level_weights, k=1)[0].value) for w in chosen]
     intro = ""
     if chosen and rng.random() < 0.45:
@@ -751,7 +758,7 @@ def _seed_worker(
     # and older-worker tiers appear, so the date is set directly and the tier recomputed by the service.
     waiting = draw_waiting_days(rng)
     hardship_cats: list[HardshipCategory] = []
-    if rng.random() < 0.12:
+    if not juvenile and rng.random() < 0.12:  # the categories describe adults' situations
         options = eligible_categories(catalog.categories, sex, age)
         if options:
             hardship_cats.append(weighted(rng, options))
@@ -927,7 +934,14 @@ def _seed_employers(
         kind = EmployerKind.ENTERPRISE.value if failed else _employer_kind(rng, short, index)
         roads = TOWN_PROFILES.get(short, {}).get("roads") or ["人民路"]
         data = _employer_data(
-            rng, kind=kind, town=town, manager=manager_name, phone=phone, codes=codes, names=names, roads=roads
+            rng,
+            kind=kind,
+            town=town,
+            manager=manager_name,
+            phone=phone,
+            codes=codes,
+            names=names,
+            roads=roads,
         )
         if failed:
             data["uscc"] = _break_check_character(data["uscc"])
@@ -951,7 +965,9 @@ def _seed_employers(
                 employer, actor=reviewer, decision="reject", reason="营业执照已注销，无法认证"
             )
         else:
-            employer = review_employer(employer, actor=reviewer, decision="approve", reason="演示数据：资料齐全")
+            employer = review_employer(
+                employer, actor=reviewer, decision="approve", reason="演示数据：资料齐全"
+            )
         stats.employers += 1
         stats.employer_status[employer.status] += 1
         stats.employer_kind[employer.kind] += 1
@@ -973,7 +989,9 @@ def seed_people(
 
     `admin` is the city admin: it registers walk-ins at stations without a coordinator, records and
     verifies hardship where no coordinator or town admin is at hand, and reviews employers.
-    Returns counts (see PeopleStats) for the summary.
+    `today` moves every date the seeding sets (ages, waiting times, expiry, blocked dates); services that
+    take no date (verify_hardship re-tiers with the real date) still use the calendar. Returns counts
+    (see PeopleStats) for the summary.
     """
     started = time.perf_counter()
     today = today or timezone.localdate()
@@ -1018,15 +1036,9 @@ def seed_people(
             stats.tiers.update(Worker.objects.filter(pk__in=chunk).values_list("tier", flat=True))
 
     if employers > 0:
-        with override_settings(PASSWORD_HASHERS=DEMO_HASHERS + list(_hashers())):
+        with override_settings(PASSWORD_HASHERS=[*DEMO_HASHERS, *settings.PASSWORD_HASHERS]):
             _seed_employers(
                 rng, employers, admin=admin, towns=towns, network=network, phones=phones, stats=stats
             )
     stats.seconds = round(time.perf_counter() - started, 1)
     return stats.as_dict()
-
-
-def _hashers() -> list[str]:
-    from django.conf import settings
-
-    return [h for h in settings.PASSWORD_HASHERS if h not in DEMO_HASHERS]

@@ -29,7 +29,9 @@ def save_occupation_rows(worker: Worker, *, actor, post=None, codes=None) -> Non
             # One more from the type-ahead (or a code/exact name typed without scripts).
             extra = occupation_code_from(post.get("occupation_code", ""), post.get("occupation_text", ""))
             if post.get("occupation_text", "").strip() and not extra:
-                raise ValidationError({"occupations": [f"找不到工种“{post['occupation_text'].strip()}”，请从提示中选择"]})
+                raise ValidationError(
+                    {"occupations": [f"找不到工种“{post['occupation_text'].strip()}”，请从提示中选择"]}
+                )
             codes = [*codes, extra]
     codes = list(dict.fromkeys(c for c in codes if c))[:MAX_OCCUPATIONS]
     found = {o.code: o for o in Occupation.objects.filter(code__in=codes)}

@@ -59,7 +59,7 @@ def test_worker_self_registers_on_a_phone(phone_page, personas, catalog):
     expect(page.get_by_role("heading", level=1)).to_have_text("我的求职")
     expect(page.locator(".facts")).to_contain_text("家政服务员")
     worker = Worker.objects.get(user__phone="13711112222")
-    assert worker.home_town.name == "小榄镇" and worker.travel_minutes == 20
+    assert worker.home_town is not None and worker.home_town.name == "小榄镇" and worker.travel_minutes == 20
     assert worker.station is not None and worker.station.town.name == "小榄镇"
 
 

@@ -405,8 +405,16 @@ class TestApi:
 def test_profile_adds_an_occupation_from_the_type_ahead(client, personas, catalog):
     worker = walk_in(personas)
     client.force_login(worker.user)
-    base = {"travel_mode": "ebike", "travel_minutes": "20", "expected_pay_unit": "day", "settlement_pref": "daily"}
-    assert client.post(reverse("workers:edit_me"), {**base, "occupation_text": "电工"}).status_code in (200, 302)
+    base = {
+        "travel_mode": "ebike",
+        "travel_minutes": "20",
+        "expected_pay_unit": "day",
+        "settlement_pref": "daily",
+    }
+    assert client.post(reverse("workers:edit_me"), {**base, "occupation_text": "电工"}).status_code in (
+        200,
+        302,
+    )
     bad = client.post(reverse("workers:edit_me"), {**base, "occupation_text": "火箭驾驶"}).content.decode()
     assert "找不到工种" in bad
     code = Occupation.objects.filter(name="电工").values_list("code", flat=True).first()

@@ -541,8 +541,12 @@ class Command(BaseCommand):
         parser.add_argument(
             "--allow-production", action="store_true", help="允许在生产环境创建演示账号（默认拒绝）"
         )
-        parser.add_argument("--workers", type=int, default=2000, help="演示求职者人数（默认 2000，0 为不创建）")
-        parser.add_argument("--employers", type=int, default=300, help="演示用工主体数（默认 300，0 为不创建）")
+        parser.add_argument(
+            "--workers", type=int, default=2000, help="演示求职者人数（默认 2000，0 为不创建）"
+        )
+        parser.add_argument(
+            "--employers", type=int, default=300, help="演示用工主体数（默认 300，0 为不创建）"
+        )
 
     def handle(self, *args, **options):
         # Demo accounts share a published password: never create them on production by accident.
@@ -580,12 +584,12 @@ class Command(BaseCommand):
             self.stdout.write(f"  {account['username']:<14} {role}{scope}  {account['display_name']}")
         people = summary["people"]
         if people:
-            tiers = people["tiers"]
+            tiers, employer_status = people["tiers"], people["employer_status"]
             self.stdout.write(
                 f"演示求职者 {people['workers']} 人（覆盖 {len(people['by_town'])} 个镇街；"
                 f"重点服务 {tiers.get(2, 0)} 人，援助服务 {tiers.get(3, 0)} 人）；"
-                f"用工主体 {people['employers']} 家（已认证 {people['employer_status'].get('approved', 0)} 家，"
-                f"待审核 {people['employer_status'].get('pending', 0)} 家）；用时 {people['seconds']} 秒"
+                f"用工主体 {people['employers']} 家（已认证 {employer_status.get('approved', 0)} 家，"
+                f"待审核 {employer_status.get('pending', 0)} 家）；用时 {people['seconds']} 秒"
             )
             if people["employers"]:
                 self.stdout.write(f"  用工主体管理员用手机号（136 开头）和演示密码 {DEMO_PASSWORD} 登录")
