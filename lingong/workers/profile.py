@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.core.exceptions import ValidationError
 
 from lingong.catalog.forms import occupation_code_from
-from lingong.catalog.models import GigOccupation, Occupation
+from lingong.catalog.models import Certificate, GigOccupation, Occupation
 
 from . import services
 from .models import ExperienceLevel, Worker
@@ -43,3 +45,40 @@ def save_occupation_rows(worker: Worker, *, actor, post=None, codes=None) -> Non
         level = post.get(f"level_{code}", ExperienceLevel.SOME) if post is not None else ExperienceLevel.SOME
         items.append((found[code], level if level in ExperienceLevel.values else ExperienceLevel.SOME))
     services.set_occupations(worker, actor=actor, items=items)
+
+
+CERT_ROWS = 3
+
+
+def certificate_rows(worker: Worker) -> list[dict]:
+    """The worker's certificates plus empty rows to add more (no scripts needed)."""
+    rows = [
+        {"code": c.certificate.code, "number": c.number, "expires": c.expires_on}
+        for c in worker.certificates.select_related("certificate")
+    ]
+    return rows + [{"code": "", "number": "", "expires": None}] * CERT_ROWS
+
+
+def save_certificate_rows(worker: Worker, *, actor, post) -> None:
+    """cert_code / cert_number / cert_expires lists from the form; blank rows are ignored."""
+    codes, numbers, expiries = (
+        post.getlist("cert_code"),
+        post.getlist("cert_number"),
+        post.getlist("cert_expires"),
+    )
+    found = {c.code: c for c in Certificate.objects.filter(code__in=[c for c in codes if c])}
+    items = []
+    for i, code in enumerate(codes):
+        if not code:
+            continue
+        if code not in found:
+            raise ValidationError({"certificates": [f"未知的证书：{code}"]})
+        raw = expiries[i] if i < len(expiries) else ""
+        try:
+            expires = dt.date.fromisoformat(raw) if raw else None
+        except ValueError:
+            raise ValidationError(
+                {"certificates": [f"“{found[code].name}”的有效期格式应为 2027-06-30"]}
+            ) from None
+        items.append((found[code], numbers[i] if i < len(numbers) else "", expires))
+    services.set_certificates(worker, actor=actor, items=items)

@@ -10,12 +10,14 @@ from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.db.models import Q
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from lingong.catalog.models import Certificate
 from lingong.lib.excel import xlsx_response
 from lingong.lib.phone import normalize_mobile
 from lingong.notify.services import check_code, send_code
@@ -42,7 +44,7 @@ from .models import (
     Worker,
     WorkerStatus,
 )
-from .profile import gig_occupation_choices, save_occupation_rows
+from .profile import certificate_rows, gig_occupation_choices, save_certificate_rows, save_occupation_rows
 
 SESSION_PHONE = "worker_register_phone"
 SESSION_KIOSK = "worker_register_station"
@@ -154,9 +156,13 @@ def _edit_profile(request, worker: Worker, *, back: str):
     ]
     if request.method == "POST" and form.is_valid():
         try:
-            services.update_profile(worker, actor=request.user, data=form.profile_data())
-            services.set_blocked_dates(worker, actor=request.user, dates=form.cleaned_data["blocked_dates"])
-            save_occupation_rows(worker, actor=request.user, post=request.POST)
+            with transaction.atomic():  # all parts of the profile or none
+                services.update_profile(worker, actor=request.user, data=form.profile_data())
+                services.set_blocked_dates(
+                    worker, actor=request.user, dates=form.cleaned_data["blocked_dates"]
+                )
+                save_occupation_rows(worker, actor=request.user, post=request.POST)
+                save_certificate_rows(worker, actor=request.user, post=request.POST)
         except ValidationError as exc:
             _apply_errors(form, exc)
         else:
@@ -165,7 +171,14 @@ def _edit_profile(request, worker: Worker, *, back: str):
     return render(
         request,
         "workers/profile_form.html",
-        {"form": form, "worker": worker, "occupation_rows": rows, "levels": ExperienceLevel.choices},
+        {
+            "form": form,
+            "worker": worker,
+            "occupation_rows": rows,
+            "levels": ExperienceLevel.choices,
+            "certificate_rows": certificate_rows(worker),
+            "certificates": Certificate.objects.order_by("kind", "name"),
+        },
     )
 
 

@@ -55,7 +55,7 @@ def test_worker_self_registers_on_a_phone(phone_page, personas, catalog):
     expect(page.locator(".messages")).to_contain_text("登记成功")
     page.get_by_label("家政服务员", exact=True).check()
     page.get_by_label("最远愿意走多久").select_option(label="20 分钟")
-    page.get_by_role("button", name="保存").click()
+    page.get_by_role("button", name="保存").press("Enter")
     expect(page.get_by_role("heading", level=1)).to_have_text("我的求职")
     expect(page.locator(".facts")).to_contain_text("家政服务员")
     worker = Worker.objects.get(user__phone="13711112222")

@@ -49,7 +49,8 @@
 
   if (el.dataset.picker) {
     // Station form: click the map to fill in the point; typing in the fields moves the marker.
-    var lat = document.getElementById("id_lat"), lng = document.getElementById("id_lng");
+    var lat = document.getElementById(el.dataset.latInput || "id_lat");
+    var lng = document.getElementById(el.dataset.lngInput || "id_lng");
     var marker = null;
     var place = function (latlng, pan) {
       if (marker) marker.setLatLng(latlng); else marker = L.marker(latlng).addTo(map);

@@ -420,3 +420,34 @@ def test_profile_adds_an_occupation_from_the_type_ahead(client, personas, catalo
     code = Occupation.objects.filter(name="电工").values_list("code", flat=True).first()
     client.post(reverse("workers:edit_me"), {**base, "occupation_code": code, "occupation_text": "电工"})
     assert list(worker.occupations.values_list("occupation__code", flat=True)) == [code]
+
+
+def test_profile_certificates_with_expiry(client, personas, catalog):
+    from lingong.catalog.models import Certificate
+
+    worker = walk_in(personas)
+    client.force_login(worker.user)
+    cert = Certificate.objects.order_by("code")[0]
+    base = {
+        "travel_mode": "ebike",
+        "travel_minutes": "20",
+        "expected_pay_unit": "day",
+        "settlement_pref": "daily",
+    }
+    page = client.get(reverse("workers:edit_me")).content.decode()
+    assert 'name="cert_code"' in page and 'data-lat-input="id_home_lat"' in page
+    bad = client.post(
+        reverse("workers:edit_me"), {**base, "cert_code": [cert.code], "cert_expires": ["明年"]}
+    )
+    assert "有效期格式" in bad.content.decode() and not worker.certificates.exists()
+    client.post(
+        reverse("workers:edit_me"),
+        {
+            **base,
+            "cert_code": [cert.code, ""],
+            "cert_number": ["A123", ""],
+            "cert_expires": ["2027-06-30", ""],
+        },
+    )
+    held = worker.certificates.get()
+    assert held.certificate == cert and held.number == "A123" and held.expires_on == dt.date(2027, 6, 30)
