@@ -99,6 +99,16 @@ INSTALLED_APPS = [
     "lingong.notify",
     "lingong.workers",
     "lingong.employers",
+    "lingong.screening",
+    "lingong.gigs",
+    "lingong.matching",
+    "lingong.rights",
+    "lingong.programme",
+    "lingong.ledger",
+    "lingong.content",
+    "lingong.events",
+    "lingong.training",
+    "lingong.assistance",
 ]
 
 MIDDLEWARE = [
@@ -199,6 +209,9 @@ STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 STATIC_ROOT.mkdir(exist_ok=True)  # whitenoise warns on every request when it is missing
 STATICFILES_DIRS = [BASE_DIR / "lingong" / "static"]
+# Uploaded files (complaint evidence). Never served as static files: only permission-checked views read them.
+MEDIA_ROOT = VAR_DIR / "media"
+MEDIA_URL = "media/"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {

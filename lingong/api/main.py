@@ -7,9 +7,20 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
 from lingong.accounts.api import router as auth_router
+from lingong.assistance.api import router as assistance_router
 from lingong.catalog.api import router as catalog_router
+from lingong.content.api import router as content_router
 from lingong.employers.api import router as employers_router
+from lingong.events.api import router as events_router
+from lingong.gigs.api import router as gigs_router
+from lingong.gigs.api_browse import router as gigs_browse_router
+from lingong.ledger.api import router as ledger_router
+from lingong.matching.api import router as matching_router
 from lingong.places.api import router as places_router
+from lingong.programme.api import router as programme_router
+from lingong.rights.api import router as rights_router
+from lingong.screening.api import router as screening_router
+from lingong.training.api import router as training_router
 from lingong.workers.api import router as workers_router
 
 from .errors import describe, summary
@@ -28,6 +39,17 @@ api.add_router("/", places_router, tags=["镇街与站点"])
 api.add_router("/occupations", catalog_router, tags=["职业与代码表"])
 api.add_router("/workers", workers_router, tags=["零工与求职者"])
 api.add_router("/employers", employers_router, tags=["用工主体"])
+api.add_router("/", screening_router, tags=["岗位审查"])
+api.add_router("/", gigs_browse_router, tags=["零工岗位"])
+api.add_router("/", gigs_router, tags=["报名、录用、考勤与工资"])
+api.add_router("/", matching_router, tags=["人岗匹配与派工"])
+api.add_router("/rights", rights_router, tags=["劳动权益"])
+api.add_router("/programme", programme_router, tags=["建设计划与资金"])
+api.add_router("/ledger", ledger_router, tags=["服务台账"])
+api.add_router("/", content_router, tags=["政策资讯与零工橱窗"])
+api.add_router("/events", events_router, tags=["招聘活动"])
+api.add_router("/", training_router, tags=["职业技能培训"])
+api.add_router("/", assistance_router, tags=["职业测评与补贴"])
 
 
 @api.exception_handler(ValidationError)

@@ -130,12 +130,16 @@ def seeded(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock():
         try:
             load_towns()
-            call_command("seed_demo", "--workers", "0", "--employers", "0", stdout=io.StringIO())
+            call_command(
+                "seed_demo", "--workers", "0", "--employers", "0", "--gigs", "0", stdout=io.StringIO()
+            )
             first = _network_snapshot()
             call_command("flush", interactive=False, verbosity=0)
             load_towns()
             out = io.StringIO()
-            call_command("seed_demo", "--if-empty", "--workers", "0", "--employers", "0", stdout=out)
+            call_command(
+                "seed_demo", "--if-empty", "--workers", "0", "--employers", "0", "--gigs", "0", stdout=out
+            )
             yield SimpleNamespace(first=first, second=_network_snapshot(), output=out.getvalue())
         finally:
             call_command("flush", interactive=False, verbosity=0)
@@ -181,10 +185,14 @@ class TestSeedDemo:
     def test_if_empty_does_nothing_when_stations_exist(self, seeded):
         before = (Station.objects.count(), User.objects.count(), AuditEntry.objects.count())
         out = io.StringIO()
-        call_command("seed_demo", "--if-empty", "--workers", "0", "--employers", "0", stdout=out)
+        call_command(
+            "seed_demo", "--if-empty", "--workers", "0", "--employers", "0", "--gigs", "0", stdout=out
+        )
         assert "跳过" in out.getvalue()
         with pytest.raises(CommandError, match="已有站点"):
-            call_command("seed_demo", "--workers", "0", "--employers", "0", stdout=io.StringIO())
+            call_command(
+                "seed_demo", "--workers", "0", "--employers", "0", "--gigs", "0", stdout=io.StringIO()
+            )
         assert (Station.objects.count(), User.objects.count(), AuditEntry.objects.count()) == before
 
     def test_refuses_production(self, seeded, settings):

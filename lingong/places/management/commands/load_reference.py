@@ -9,6 +9,8 @@ from django.core.management.base import BaseCommand, CommandError
 from lingong.catalog.reference import load_catalog
 from lingong.places.models import Town
 from lingong.places.reference import TOWNS_CSV, load_towns
+from lingong.programme.reference import load_round_2023
+from lingong.screening.reference import load_rules
 
 
 class Command(BaseCommand):
@@ -27,3 +29,5 @@ class Command(BaseCommand):
             self.style.SUCCESS(f"镇街：新建 {created} 个，更新 {updated} 个，共 {Town.objects.count()} 个")
         )
         self.stdout.write(self.style.SUCCESS(catalog.summary()))
+        self.stdout.write(self.style.SUCCESS(load_rules().summary()))
+        self.stdout.write(self.style.SUCCESS(load_round_2023().summary()))

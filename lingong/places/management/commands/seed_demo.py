@@ -477,7 +477,9 @@ def _grant(actor: User | None, user: User, account: dict[str, str]) -> None:
 
 
 @transaction.atomic
-def seed_demo(today: dt.date | None = None, *, workers: int = 0, employers: int = 0) -> dict[str, Any]:
+def seed_demo(
+    today: dt.date | None = None, *, workers: int = 0, employers: int = 0, gigs: int = 0
+) -> dict[str, Any]:
     """Create the demo accounts and stations, then `workers` workers and `employers` employers
     (lingong.workers.demo); all or nothing. Returns counts for the summary."""
     today = today or timezone.localdate()
@@ -513,6 +515,12 @@ def seed_demo(today: dt.date | None = None, *, workers: int = 0, employers: int 
 
         people = seed_people(admin=admin, workers=workers, employers=employers, today=today)
 
+    posted = None
+    if gigs > 0:
+        from lingong.gigs.demo import seed_gigs
+
+        posted = seed_gigs(count=gigs, today=today)
+
     return {
         "stations": len(stations),
         "by_kind": Counter(s.kind for s in stations),
@@ -520,6 +528,7 @@ def seed_demo(today: dt.date | None = None, *, workers: int = 0, employers: int 
         "demo_sites": [s.name for s in stations if s.is_demo_site],
         "accounts": len(DEMO_ACCOUNTS),
         "people": people,
+        "gigs": posted,
     }
 
 
@@ -547,6 +556,7 @@ class Command(BaseCommand):
         parser.add_argument(
             "--employers", type=int, default=300, help="演示用工主体数（默认 300，0 为不创建）"
         )
+        parser.add_argument("--gigs", type=int, default=300, help="演示零工岗位数（默认 300，0 为不创建）")
 
     def handle(self, *args, **options):
         # Demo accounts share a published password: never create them on production by accident.
@@ -562,7 +572,7 @@ class Command(BaseCommand):
         if workers:
             _ensure_catalog(self.stdout)
         try:
-            summary = seed_demo(workers=workers, employers=employers)
+            summary = seed_demo(workers=workers, employers=employers, gigs=max(0, options["gigs"]))
         except ValidationError as exc:  # e.g. a demo phone number already registered by someone else
             raise CommandError(f"演示数据创建失败，未写入任何数据：{'；'.join(exc.messages)}") from exc
 
@@ -593,3 +603,9 @@ class Command(BaseCommand):
             )
             if people["employers"]:
                 self.stdout.write(f"  用工主体管理员用手机号（136 开头）和演示密码 {DEMO_PASSWORD} 登录")
+        posted = summary["gigs"]
+        if posted:
+            self.stdout.write(
+                f"演示零工岗位 {posted['gigs']} 个（招聘中 {posted['by_status'].get('open', 0)} 个），"
+                f"报名与抢单 {posted['applications']} 条；用时 {posted['seconds']} 秒"
+            )
