@@ -13,6 +13,7 @@ urlpatterns = [
     path("notify/", include("lingong.notify.urls")),
     path("", include("lingong.screening.urls")),
     path("gigs/", include("lingong.gigs.urls")),
+    path("matching/", include("lingong.matching.urls")),
     path("rights/", include("lingong.rights.urls")),
     path("programme/", include("lingong.programme.urls")),
     path("ledger/", include("lingong.ledger.urls")),

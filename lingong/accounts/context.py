@@ -42,6 +42,7 @@ def _nav_for(user) -> list[tuple[str, str]]:
         items.append(("欠薪与投诉", reverse("rights:arrears_list")))
         items += [("内容管理", reverse("content:manage")), ("活动管理", reverse("events:manage_list"))]
         items += [("培训推荐", reverse("training:desk")), ("帮扶待办", reverse("assistance:todo"))]
+        items.append(("批量派单", reverse("matching:dispatch")))
     if admin:
         items += [
             ("用工主体审核", reverse("employers:review_list")),
