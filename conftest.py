@@ -7,6 +7,7 @@ a town admin of town B (东区), a city admin, and an outsider with no role.
 from __future__ import annotations
 
 import datetime as dt
+import importlib
 from dataclasses import dataclass
 
 import pytest
@@ -43,6 +44,26 @@ def _load_reference() -> None:
         load_towns()
     if not Occupation.objects.exists():
         load_catalog()
+    _load_migrated_reference()
+
+
+def _load_migrated_reference() -> None:
+    """Reference rows that data migrations create: a transactional test's flush removes them too."""
+    from django.apps import apps
+
+    from lingong.assistance.models import SubsidyKind
+    from lingong.assistance.reference import load_subsidy_kinds
+    from lingong.content.models import Category
+    from lingong.screening.models import ScreeningRule
+    from lingong.screening.reference import load_rules
+
+    if not ScreeningRule.objects.exists():
+        load_rules()
+    if not SubsidyKind.objects.exists():
+        load_subsidy_kinds()
+    if not Category.objects.exists():
+        categories = importlib.import_module("lingong.content.migrations.0002_default_categories")
+        categories.add(apps, None)
 
 
 @pytest.fixture(autouse=True)

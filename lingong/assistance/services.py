@@ -263,7 +263,9 @@ def open_plan(
 
 def _active_plan(plan: AssistancePlan, actor: User) -> AssistancePlan:
     plan = (
-        AssistancePlan.objects.select_for_update().select_related("worker__user", "station").get(pk=plan.pk)
+        AssistancePlan.objects.select_for_update(of=("self",))
+        .select_related("worker__user", "station")
+        .get(pk=plan.pk)
     )
     if not may_handle_plan(actor, plan):
         raise PermissionDenied("只能处理本站点（本镇街）的帮扶计划")
@@ -288,7 +290,7 @@ def add_item(plan: AssistancePlan, *, actor: User, kind: str, due_on: Any, note:
 def finish_item(item: PlanItem, *, actor: User, status: str, note: str = "") -> PlanItem:
     """Mark a step done (a ledger line for the service it stands for) or not needed."""
     plan = _active_plan(item.plan, actor)
-    item = PlanItem.objects.select_for_update().get(pk=item.pk, plan=plan)
+    item = PlanItem.objects.select_for_update(of=("self",)).get(pk=item.pk, plan=plan)
     if item.status != ItemStatus.TODO:
         raise ValidationError({"status": ["该项已处理"]})
     if status not in (ItemStatus.DONE, ItemStatus.SKIPPED):

@@ -145,7 +145,7 @@ def save_subsidy_kind(
         kind = SubsidyKind.objects.create(code=code, updated_by=actor, **values)
         audit.record(actor, "subsidy.kind.create", kind, summary=f"新增补贴：{kind.name}", after=values)
         return kind
-    kind = SubsidyKind.objects.select_for_update().get(pk=kind.pk)
+    kind = SubsidyKind.objects.select_for_update(of=("self",)).get(pk=kind.pk)
     before = {f: getattr(kind, f) for f in KIND_FIELDS}
     for key, value in values.items():
         setattr(kind, key, value)
@@ -238,7 +238,7 @@ def decide(
 ) -> SubsidyApplication:
     """One review step; 已发放 needs the amount, 不符合 a reason. The worker gets an SMS."""
     application = (
-        SubsidyApplication.objects.select_for_update()
+        SubsidyApplication.objects.select_for_update(of=("self",))
         .select_related("worker__user", "kind")
         .get(pk=application.pk)
     )

@@ -128,7 +128,7 @@ def set_synonym_active(*, actor: User, term: str, active: bool) -> OccupationSyn
     """Switch a synonym off (the classifier stops using it) or on again. Rows are never deleted."""
     _check(actor)
     synonym = (
-        OccupationSynonym.objects.select_for_update()
+        OccupationSynonym.objects.select_for_update(of=("self",))
         .select_related("occupation")
         .filter(term=normalize_term(term))
         .first()

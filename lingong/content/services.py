@@ -133,7 +133,7 @@ def save_article(*, actor: User, data: dict[str, Any], article: Article | None =
         article = Article(code=new_code("A"), created_by=actor)
         before: dict[str, Any] = {}
     else:
-        article = Article.objects.select_for_update().get(pk=article.pk)
+        article = Article.objects.select_for_update(of=("self",)).get(pk=article.pk)
         _check_edit(actor, article)
         if article.is_published:
             _check_publish(actor, article)
@@ -155,7 +155,7 @@ def save_article(*, actor: User, data: dict[str, Any], article: Article | None =
 
 @transaction.atomic
 def publish(article: Article, *, actor: User) -> Article:
-    article = Article.objects.select_for_update().get(pk=article.pk)
+    article = Article.objects.select_for_update(of=("self",)).get(pk=article.pk)
     _check_publish(actor, article)
     if article.is_published:
         raise ValidationError("这篇资讯已经发布")
@@ -170,7 +170,7 @@ def publish(article: Article, *, actor: User) -> Article:
 
 @transaction.atomic
 def unpublish(article: Article, *, actor: User, reason: str = "") -> Article:
-    article = Article.objects.select_for_update().get(pk=article.pk)
+    article = Article.objects.select_for_update(of=("self",)).get(pk=article.pk)
     _check_publish(actor, article)
     if not article.is_published:
         raise ValidationError("这篇资讯没有发布，无需撤下")
@@ -195,7 +195,7 @@ def add_attachments(article: Article, *, actor: User, files: Sequence[UploadedFi
     stored: list[str] = []
     try:
         with transaction.atomic():
-            article = Article.objects.select_for_update().get(pk=article.pk)
+            article = Article.objects.select_for_update(of=("self",)).get(pk=article.pk)
             _check_edit(actor, article)
             checked = check_uploads(files, already=article.attachments.count())
             saved = []

@@ -239,7 +239,7 @@ def clean_employer_data(data: dict[str, Any], instance: Employer | None = None) 
 
 
 def _lock(employer: Employer) -> Employer:
-    return Employer.objects.select_for_update().select_related("town").get(pk=employer.pk)
+    return Employer.objects.select_for_update(of=("self",)).select_related("town").get(pk=employer.pk)
 
 
 def _check_manager(actor: User, employer: Employer, message: str) -> None:

@@ -186,7 +186,7 @@ def save_event(*, actor: User, data: dict[str, Any], event: Event | None = None)
     if not may_run_events(actor):
         raise PermissionDenied("只有站点工作人员和镇街、市级管理员可以组织活动")
     if event is not None:
-        event = Event.objects.select_for_update().get(pk=event.pk)
+        event = Event.objects.select_for_update(of=("self",)).get(pk=event.pk)
         _check_manage(actor, event)
         if event.status in (EventStatus.HELD, EventStatus.CANCELLED):
             raise ValidationError("已举办或已取消的活动不能修改")
@@ -208,7 +208,7 @@ def save_event(*, actor: User, data: dict[str, Any], event: Event | None = None)
 
 
 def _locked(event: Event, actor: User) -> Event:
-    event = Event.objects.select_for_update().select_related("station", "town").get(pk=event.pk)
+    event = Event.objects.select_for_update(of=("self",)).select_related("station", "town").get(pk=event.pk)
     _check_manage(actor, event)
     return event
 

@@ -149,7 +149,9 @@ def _ledger_line(event: Event, signup: Signup, *, actor: User | None) -> None:
 
 @transaction.atomic
 def cancel_signup(signup: Signup, *, actor: User) -> Signup:
-    signup = Signup.objects.select_for_update().select_related("event", "worker").get(pk=signup.pk)
+    signup = (
+        Signup.objects.select_for_update(of=("self",)).select_related("event", "worker").get(pk=signup.pk)
+    )
     event = signup.event
     own = signup.worker is not None and signup.worker.user_id == getattr(actor, "pk", None)
     if not (own or may_manage(actor, event)):
@@ -170,7 +172,9 @@ def cancel_signup(signup: Signup, *, actor: User) -> Signup:
 
 
 def _manageable_signup(signup: Signup, actor: User) -> Signup:
-    signup = Signup.objects.select_for_update().select_related("event", "worker").get(pk=signup.pk)
+    signup = (
+        Signup.objects.select_for_update(of=("self",)).select_related("event", "worker").get(pk=signup.pk)
+    )
     if not may_manage(actor, signup.event):
         raise PermissionDenied("只能管理本站点（或本镇街）的活动")
     return signup

@@ -56,7 +56,7 @@ def qr_token_valid(shift: Shift, token: str, at: dt.datetime | None = None) -> b
 
 def _lock(app: Application) -> Application:
     return (
-        Application.objects.select_for_update()
+        Application.objects.select_for_update(of=("self",))
         .select_related("shift", "gig", "worker", "worker__user")
         .get(pk=app.pk)
     )

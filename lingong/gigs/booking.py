@@ -96,7 +96,7 @@ def _check_no_overlap(worker: Worker, shift: Shift) -> None:
 
 def _take_place(shift: Shift) -> Shift:
     """Lock the shift and count one more booking, or raise ShiftFull."""
-    locked = Shift.objects.select_for_update().get(pk=shift.pk)
+    locked = Shift.objects.select_for_update(of=("self",)).get(pk=shift.pk)
     taken = Shift.objects.filter(pk=shift.pk, status=ShiftStatus.OPEN, booked__lt=F("headcount")).update(
         booked=F("booked") + 1
     )
@@ -161,7 +161,9 @@ def _notify_booked(app: Application, shift: Shift) -> None:
 def claim(shift: Shift | int, *, actor: User) -> Application:
     """先到先得: book a place on an instant-booking shift at once, or raise ShiftFull."""
     worker = _worker_for(actor)
-    Worker.objects.select_for_update().filter(pk=worker.pk).first()  # one booking at a time per worker
+    Worker.objects.select_for_update(of=("self",)).filter(
+        pk=worker.pk
+    ).first()  # one booking at a time per worker
     shift = _load_shift(shift)
     if not shift.gig.is_instant:
         raise ValidationError("该岗位由用工方挑选录用，请点“报名”")
@@ -214,7 +216,7 @@ def invite(shift: Shift | int, worker: Worker, *, actor: User, note: str = "") -
 
 def _lock_app(app: Application) -> Application:
     return (
-        Application.objects.select_for_update()
+        Application.objects.select_for_update(of=("self",))
         .select_related("shift", "gig", "gig__employer", "worker", "worker__user")
         .get(pk=app.pk)
     )
@@ -256,7 +258,7 @@ def accept(app: Application, *, actor: User) -> Application:
     app = _lock_app(app)
     _check_own(actor, app)
     _check_status(app, AppStatus.OFFERED, AppStatus.INVITED, message="没有待确认的录用或邀请")
-    Worker.objects.select_for_update().filter(pk=app.worker_id).first()
+    Worker.objects.select_for_update(of=("self",)).filter(pk=app.worker_id).first()
     shift = _load_shift(app.shift_id)
     _check_eligible(app.worker, shift)
     _check_no_overlap(app.worker, shift)

@@ -22,7 +22,9 @@ from .models import Application, AppStatus, Gig, PayMethod, PayRecord, PayStatus
 
 def _lock(app: Application) -> Application:
     return (
-        Application.objects.select_for_update().select_related("gig", "worker", "worker__user").get(pk=app.pk)
+        Application.objects.select_for_update(of=("self",))
+        .select_related("gig", "worker", "worker__user")
+        .get(pk=app.pk)
     )
 
 
@@ -84,7 +86,7 @@ def record_pay(
 def _own_record(app: Application, actor: User) -> PayRecord:
     if app.worker.user_id != actor.pk:
         raise PermissionDenied("只能确认自己的工资")
-    record = PayRecord.objects.select_for_update().filter(application=app).first()
+    record = PayRecord.objects.select_for_update(of=("self",)).filter(application=app).first()
     if record is None:
         raise ValidationError("用工方还没有登记支付；如超过约定时间未收到工资，可以投诉")
     return record

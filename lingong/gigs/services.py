@@ -107,7 +107,7 @@ def save_draft(*, actor: User, employer: Employer, data: dict[str, Any], gig: Gi
         )
         before: dict[str, Any] = {}
     else:
-        gig = Gig.objects.select_for_update().get(pk=gig.pk)
+        gig = Gig.objects.select_for_update(of=("self",)).get(pk=gig.pk)
         _check_manage(actor, gig)
         if gig.status in (GigStatus.CLOSED, GigStatus.CANCELLED):
             raise ValidationError("已结束或已取消的岗位不能修改，请重新发布")
@@ -154,7 +154,7 @@ def screen_gig(gig: Gig) -> list[dict[str, Any]]:
 def submit(gig: Gig, *, actor: User) -> Gig:
     """Screen and publish. Blocked → stays a draft with the findings; warned → staff review queue;
     clean → public at once, if the employer's verification is current."""
-    gig = Gig.objects.select_for_update().select_related("employer").get(pk=gig.pk)
+    gig = Gig.objects.select_for_update(of=("self",)).select_related("employer").get(pk=gig.pk)
     _check_manage(actor, gig)
     if gig.status not in (GigStatus.DRAFT, GigStatus.REJECTED):
         raise ValidationError("只有草稿或未通过审核的岗位可以提交发布")
@@ -221,7 +221,7 @@ def review_queue(actor: User):
 @transaction.atomic
 def review(gig: Gig, *, actor: User, approve: bool, note: str = "") -> Gig:
     """Town or city staff publish a warned posting or send it back with a reason."""
-    gig = Gig.objects.select_for_update().get(pk=gig.pk)
+    gig = Gig.objects.select_for_update(of=("self",)).get(pk=gig.pk)
     if not review_queue(actor).filter(pk=gig.pk).exists():
         raise PermissionDenied("只能审核本镇街待审核的岗位")
     if gig.employer_id in actor.employer_ids:
@@ -254,7 +254,7 @@ def review(gig: Gig, *, actor: User, approve: bool, note: str = "") -> Gig:
 @transaction.atomic
 def close(gig: Gig, *, actor: User | None, reason: str = "") -> Gig:
     """Stop taking applications (filled, or past). Bookings already made stand."""
-    gig = Gig.objects.select_for_update().get(pk=gig.pk)
+    gig = Gig.objects.select_for_update(of=("self",)).get(pk=gig.pk)
     if actor is not None:
         _check_manage(actor, gig)
     if gig.status != GigStatus.OPEN:
@@ -271,7 +271,7 @@ def cancel(gig: Gig, *, actor: User, reason: str) -> Gig:
     """Cancel the whole posting: every live application and booking is cancelled by the employer."""
     from .booking import cancel_by_employer
 
-    gig = Gig.objects.select_for_update().get(pk=gig.pk)
+    gig = Gig.objects.select_for_update(of=("self",)).get(pk=gig.pk)
     _check_manage(actor, gig)
     reason = (reason or "").strip()
     if not reason:

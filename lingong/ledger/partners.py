@@ -84,7 +84,7 @@ def create_partner(*, actor: User, station: Station, data: dict[str, Any]) -> Pa
 
 @transaction.atomic
 def update_partner(partner: Partner, *, actor: User, data: dict[str, Any]) -> Partner:
-    partner = Partner.objects.select_for_update().select_related("station").get(pk=partner.pk)
+    partner = Partner.objects.select_for_update(of=("self",)).select_related("station").get(pk=partner.pk)
     if not may_keep_ledger(actor, partner.station):
         raise PermissionDenied("只能维护本站点的合作伙伴")
     before = snapshot(partner)

@@ -322,7 +322,7 @@ def actions_for(
 
 def _lock(entry: LedgerEntry) -> LedgerEntry:
     return (
-        LedgerEntry.objects.select_for_update()
+        LedgerEntry.objects.select_for_update(of=("self",))
         .select_related("station", "worker", "partner")
         .get(pk=entry.pk)
     )

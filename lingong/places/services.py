@@ -217,7 +217,7 @@ def update_station(
     station: Station, *, actor: User, data: dict[str, Any], hours=None, exceptions=None
 ) -> Station:
     """Full edit by a town admin (own town) or a city admin."""
-    station = Station.objects.select_for_update().get(pk=station.pk)
+    station = Station.objects.select_for_update(of=("self",)).get(pk=station.pk)
     if not Station.objects.editable_by(actor).filter(pk=station.pk).exists():
         raise PermissionDenied("只能管理本镇街的站点")
     if isinstance(data.get("town"), Town) and data["town"].id != station.town_id:
@@ -241,7 +241,7 @@ def update_station_operations(
     station: Station, *, actor: User, data: dict[str, Any], hours=None, exceptions=None
 ) -> Station:
     """Hours, contacts and services: what a station's own coordinators keep up to date."""
-    station = Station.objects.select_for_update().get(pk=station.pk)
+    station = Station.objects.select_for_update(of=("self",)).get(pk=station.pk)
     if not Station.objects.operable_by(actor).filter(pk=station.pk).exists():
         raise PermissionDenied("只能维护本站点的信息")
     before = snapshot(station)

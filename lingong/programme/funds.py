@@ -70,7 +70,7 @@ def set_co_funding(budget: TownBudget, *, actor: User, amount: object, note: obj
     check_town(actor, budget.town_id)
     value = _money(amount, "co_funding", allow_zero=True, label="配套资金")
     note_text = clean_text(note, field="co_funding_note", max_length=200)
-    budget = TownBudget.objects.select_for_update().get(pk=budget.pk)
+    budget = TownBudget.objects.select_for_update(of=("self",)).get(pk=budget.pk)
     before = _budget_snapshot(budget)
     budget.co_funding, budget.co_funding_note = value, note_text
     budget.save(update_fields=["co_funding", "co_funding_note", "updated_at"])
@@ -114,7 +114,9 @@ def decide_adjustment(
     if not actor.is_city_admin:
         raise PermissionDenied("预算调整须由市人力资源管理办公室管理员审批")
     adjustment = (
-        BudgetAdjustment.objects.select_for_update().select_related("budget__town").get(pk=adjustment.pk)
+        BudgetAdjustment.objects.select_for_update(of=("self",))
+        .select_related("budget__town")
+        .get(pk=adjustment.pk)
     )
     if adjustment.requested_by_id == actor.id:
         raise PermissionDenied("不能审批自己提出的调整申请，请由另一位市级管理员审批")
@@ -143,7 +145,7 @@ def decide_adjustment(
 def set_allocations(budget: TownBudget, *, actor: User, amounts: dict[str, object]) -> list[Allocation]:
     """Replace the town's split of its budget by category. Blank means no allocation for that category."""
     check_town(actor, budget.town_id)
-    budget = TownBudget.objects.select_for_update().get(pk=budget.pk)
+    budget = TownBudget.objects.select_for_update(of=("self",)).get(pk=budget.pk)
     errors: dict[str, list[str]] = {}
     cleaned: dict[str, Decimal] = {}
     for cat, raw in amounts.items():
@@ -295,7 +297,9 @@ def record_expenditure(
 @transaction.atomic
 def _attach(expenditure: Expenditure, actor: User, checked: CheckedVoucher, stored: list[str]) -> Expenditure:
     expenditure = (
-        Expenditure.objects.select_for_update().select_related("budget__town").get(pk=expenditure.pk)
+        Expenditure.objects.select_for_update(of=("self",))
+        .select_related("budget__town")
+        .get(pk=expenditure.pk)
     )
     if expenditure.voucher:
         raise ValidationError({"voucher": ["已有凭证；如凭证有误，请作废本条支出后重新录入"]})
@@ -333,7 +337,7 @@ def attach_voucher(expenditure: Expenditure, *, actor: User, upload: UploadedFil
 def void_expenditure(expenditure: Expenditure, *, actor: User, reason: object) -> Expenditure:
     check_town(actor, expenditure.budget.town_id, "作废")
     text = clean_text(reason, field="reason", max_length=200, required="请填写作废原因")
-    expenditure = Expenditure.objects.select_for_update().get(pk=expenditure.pk)
+    expenditure = Expenditure.objects.select_for_update(of=("self",)).get(pk=expenditure.pk)
     if expenditure.voided_at:
         raise ValidationError("该支出已作废")
     expenditure.voided_at, expenditure.voided_by, expenditure.void_reason = timezone.now(), actor, text

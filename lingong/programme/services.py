@@ -53,7 +53,7 @@ def check_date(value: dt.date | None, *, field: str, earliest: dt.date, label: s
 
 def _locked_progress(station: Station, rnd: Round | None = None) -> StationProgress:
     """The station's progress record, created in the current round on first use, locked for this change."""
-    progress = StationProgress.objects.select_for_update().filter(station=station).first()
+    progress = StationProgress.objects.select_for_update(of=("self",)).filter(station=station).first()
     if progress is None:
         progress = StationProgress.objects.create(station=station, round=rnd or current_round())
     return progress
@@ -159,7 +159,7 @@ def add_milestone(
 @transaction.atomic
 def complete_milestone(milestone: Milestone, *, actor: User, done_on: dt.date | None = None) -> Milestone:
     milestone = (
-        Milestone.objects.select_for_update()
+        Milestone.objects.select_for_update(of=("self",))
         .select_related("progress__station", "progress__round")
         .get(pk=milestone.pk)
     )
@@ -199,7 +199,7 @@ def town_accept(
     """The town's acceptance (镇街验收): by an admin of the station's own town, checklist complete."""
     if station.town_id not in actor.admin_town_ids:
         raise PermissionDenied("镇街验收须由本镇街分局管理员进行")
-    station = Station.objects.select_for_update().get(pk=station.pk)
+    station = Station.objects.select_for_update(of=("self",)).get(pk=station.pk)
     if station.status not in ACCEPTABLE:
         raise ValidationError(f"站点当前为“{station.get_status_display()}”，建设实施中的站点才能验收")
     progress = _locked_progress(station)
@@ -234,7 +234,7 @@ def city_accept(
     """The city's acceptance (市级验收): the station starts operating from the acceptance date."""
     if not actor.is_city_admin:
         raise PermissionDenied("市级验收须由市人力资源管理办公室管理员进行")
-    station = Station.objects.select_for_update().get(pk=station.pk)
+    station = Station.objects.select_for_update(of=("self",)).get(pk=station.pk)
     progress = _locked_progress(station)
     if not progress.town_accepted_on:
         raise ValidationError("须先通过镇街验收")
@@ -270,7 +270,7 @@ def return_to_town(station: Station, *, actor: User, reason: object) -> StationP
     if not actor.is_city_admin:
         raise PermissionDenied("只有市级管理员可以退回镇街验收")
     text = clean_text(reason, field="reason", max_length=NOTE_MAX, required="请填写退回原因和整改要求")
-    station = Station.objects.select_for_update().get(pk=station.pk)
+    station = Station.objects.select_for_update(of=("self",)).get(pk=station.pk)
     progress = _locked_progress(station)
     if not progress.town_accepted_on or progress.city_accepted_on:
         raise ValidationError("只有已通过镇街验收、尚未市级验收的站点可以退回")
@@ -338,7 +338,7 @@ def add_candidate(*, actor: User, town: Town, data: dict[str, object]) -> Candid
 @transaction.atomic
 def deactivate_candidate(site: CandidateSite, *, actor: User) -> CandidateSite:
     check_town(actor, site.town_id)
-    site = CandidateSite.objects.select_for_update().get(pk=site.pk)
+    site = CandidateSite.objects.select_for_update(of=("self",)).get(pk=site.pk)
     if site.active:
         site.active = False
         site.save(update_fields=["active"])

@@ -37,7 +37,7 @@ def suspend_employer(employer: Employer, *, actor: User | None, reason: str, cau
     employer's SMS is sent once per trigger. Staff lift a suspension through the employer review
     (approving it again), which is audited there.
     """
-    employer = Employer.objects.select_for_update().select_related("town").get(pk=employer.pk)
+    employer = Employer.objects.select_for_update(of=("self",)).select_related("town").get(pk=employer.pk)
     if employer.status == EmployerStatus.SUSPENDED:
         return False
     reason = clean_text(reason, max_length=500)

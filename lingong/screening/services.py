@@ -91,7 +91,7 @@ def add_rule(*, actor: User, data: dict[str, Any]) -> ScreeningRule:
 
 
 def _locked(code: str) -> ScreeningRule:
-    rule = ScreeningRule.objects.select_for_update().filter(code=code).first()
+    rule = ScreeningRule.objects.select_for_update(of=("self",)).filter(code=code).first()
     if rule is None:
         raise ValidationError({"code": [f"找不到审查规则 {code}"]})
     return rule

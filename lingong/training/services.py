@@ -215,7 +215,7 @@ def save_course(*, actor: User, data: dict[str, Any], course: Course | None = No
     if not may_edit_courses(actor):
         raise PermissionDenied("只有镇街分局和市级管理员可以发布培训课程")
     if course is not None:
-        course = Course.objects.select_for_update().get(pk=course.pk)
+        course = Course.objects.select_for_update(of=("self",)).get(pk=course.pk)
         if not Course.objects.editable_by(actor).filter(pk=course.pk).exists():
             raise PermissionDenied("只能修改本镇街的课程")
     values = clean_course(actor, data, course)
@@ -263,7 +263,7 @@ def _create_referral(
     note = (note or "").strip()
     if len(note) > NOTE_MAX:
         raise ValidationError({"note": [f"备注最多 {NOTE_MAX} 个字"]})
-    course = Course.objects.select_for_update().get(pk=course.pk)
+    course = Course.objects.select_for_update(of=("self",)).get(pk=course.pk)
     _check_course_open(course)
     if Referral.objects.filter(worker=worker, course=course).exclude(status=ReferralStatus.DROPPED).exists():
         raise ValidationError({"course": ["已经推荐过这门课程了"]})
@@ -344,7 +344,9 @@ def request_course(*, actor: User, worker: Worker, course: Course) -> Referral:
 def change_status(referral: Referral, *, actor: User, to_status: str, note: str = "") -> Referral:
     """One step along 推荐 → 报名 → 在训 → 结业 → 取证 (or 放弃). Audited; the worker gets an SMS."""
     referral = (
-        Referral.objects.select_for_update().select_related("worker__user", "course").get(pk=referral.pk)
+        Referral.objects.select_for_update(of=("self",))
+        .select_related("worker__user", "course")
+        .get(pk=referral.pk)
     )
     is_self = referral.worker.user_id == actor.pk
     if not (is_self or may_handle(actor, referral)):
@@ -365,7 +367,7 @@ def change_status(referral: Referral, *, actor: User, to_status: str, note: str 
     if len(note) > NOTE_MAX:
         raise ValidationError({"note": [f"说明最多 {NOTE_MAX} 个字"]})
     if to_status == ReferralStatus.ENROLLED:
-        course = Course.objects.select_for_update().get(pk=referral.course_id)
+        course = Course.objects.select_for_update(of=("self",)).get(pk=referral.course_id)
         taken = course.referrals.filter(status__in=HOLDS_PLACE).count()
         if taken >= course.capacity:
             raise ValidationError({"status": [f"“{course.title}”名额已满（{course.capacity} 人）"]})

@@ -341,7 +341,7 @@ def _profile_snapshot(worker: Worker) -> dict[str, Any]:
 @transaction.atomic
 def update_profile(worker: Worker, *, actor: User, data: dict[str, Any]) -> Worker:
     """The worker edits their own profile; their coordinator can help."""
-    worker = Worker.objects.select_for_update().get(pk=worker.pk)
+    worker = Worker.objects.select_for_update(of=("self",)).get(pk=worker.pk)
     _check_can_edit(actor, worker)
     before = _profile_snapshot(worker)
     cleaned = _clean_profile({k: v for k, v in data.items() if k in PROFILE_FIELDS})
@@ -440,7 +440,11 @@ def record_hardship(
 
 @transaction.atomic
 def verify_hardship(record: HardshipRecord, *, actor: User, approve: bool, note: str = "") -> HardshipRecord:
-    record = HardshipRecord.objects.select_for_update().select_related("worker", "category").get(pk=record.pk)
+    record = (
+        HardshipRecord.objects.select_for_update(of=("self",))
+        .select_related("worker", "category")
+        .get(pk=record.pk)
+    )
     _check_staff_scope(actor, record.worker)
     if record.status != HardshipStatus.PENDING:
         raise ValidationError({"status": ["该记录已处理"]})
@@ -525,7 +529,7 @@ def request_erasure(worker: Worker, *, actor: User, reason: str = "") -> Deletio
     keeps only its code; identity, contact, profile, skills and hardship records are removed, and the
     account is closed. The audit log keeps who did what, as it must.
     """
-    worker = Worker.objects.select_for_update().get(pk=worker.pk)
+    worker = Worker.objects.select_for_update(of=("self",)).get(pk=worker.pk)
     if worker.user_id != actor.id:
         _check_staff_scope(actor, worker)
     if worker.status == WorkerStatus.ERASED:
