@@ -109,6 +109,7 @@ INSTALLED_APPS = [
     "lingong.events",
     "lingong.training",
     "lingong.assistance",
+    "lingong.monitoring",
 ]
 
 MIDDLEWARE = [

@@ -16,6 +16,8 @@ urlpatterns = [
     path("matching/", include("lingong.matching.urls")),
     path("rights/", include("lingong.rights.urls")),
     path("programme/", include("lingong.programme.urls")),
+    path("monitoring/", include("lingong.monitoring.urls")),
+    path("reports/", include("lingong.monitoring.urls_reports")),
     path("ledger/", include("lingong.ledger.urls")),
     path("", include("lingong.content.urls")),
     path("kiosk/", include("lingong.content.kiosk_urls")),

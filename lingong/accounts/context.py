@@ -49,6 +49,8 @@ def _nav_for(user) -> list[tuple[str, str]]:
             ("岗位审核", reverse("gigs:review")),
             ("覆盖情况", reverse("places:coverage")),
             ("建设与资金", reverse("programme:overview")),
+            ("运行监测", reverse("monitoring:dashboard")),
+            ("运行报表", reverse("reports:archive")),
         ]
     if Role.CITY_ADMIN in roles:
         items += [

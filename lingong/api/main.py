@@ -16,6 +16,7 @@ from lingong.gigs.api import router as gigs_router
 from lingong.gigs.api_browse import router as gigs_browse_router
 from lingong.ledger.api import router as ledger_router
 from lingong.matching.api import router as matching_router
+from lingong.monitoring.api import router as monitoring_router
 from lingong.places.api import router as places_router
 from lingong.programme.api import router as programme_router
 from lingong.rights.api import router as rights_router
@@ -50,6 +51,7 @@ api.add_router("/", content_router, tags=["政策资讯与零工橱窗"])
 api.add_router("/events", events_router, tags=["招聘活动"])
 api.add_router("/", training_router, tags=["职业技能培训"])
 api.add_router("/", assistance_router, tags=["职业测评与补贴"])
+api.add_router("/stats", monitoring_router, tags=["运行统计"])
 
 
 @api.exception_handler(ValidationError)

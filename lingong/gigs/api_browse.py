@@ -21,6 +21,7 @@ from pydantic import Field
 from lingong.accounts.services import user_for_token
 from lingong.lib.geo import parse_point
 from lingong.lib.masking import mask_phone
+from lingong.monitoring.activity import note_search
 
 from .models import Gig, Shift, ShiftStatus
 from .search import PAGE_SIZE, FilterError, GigSearch, may_see_contact, search_gigs
@@ -226,9 +227,11 @@ def _search(q: GigQuery) -> GigSearch:
 )
 def list_gigs(request, q: Query[GigQuery]):
     try:
-        gigs, total = search_gigs(_search(q), user=_reader(request))
+        reader = _reader(request)
+        gigs, total = search_gigs(_search(q), user=reader)
     except FilterError as exc:
         raise HttpError(422, str(exc)) from None
+    note_search(reader)
     now = timezone.now()
     return {
         "count": total,

@@ -71,7 +71,7 @@ def _shifts(rng: random.Random, today: dt.date) -> list[dict[str, str]]:
     ]
 
 
-def _manager(employer: Employer) -> User | None:
+def employer_manager(employer: Employer) -> User | None:
     membership = (
         Membership.objects.active()
         .filter(role=Role.EMPLOYER_MEMBER, employer=employer, is_manager=True)
@@ -81,7 +81,7 @@ def _manager(employer: Employer) -> User | None:
     return membership.user if membership else None
 
 
-def _gig_data(rng: random.Random, employer: Employer, work: Work, today: dt.date) -> dict[str, Any]:
+def demo_gig_data(rng: random.Random, employer: Employer, work: Work, today: dt.date) -> dict[str, Any]:
     name = gig_short_name(work.gig)
     town = employer.town
     base = (employer.lat, employer.lng) if employer.lat is not None and employer.lng is not None else None
@@ -126,7 +126,7 @@ def seed_gigs(*, count: int = 300, seed: int = 2026, today: dt.date | None = Non
     skipped = 0
     for _ in range(count):
         employer = rng.choice(employers)
-        manager = _manager(employer)
+        manager = employer_manager(employer)
         works = catalog.by_town.get(employer.town.short) or []
         if manager is None or not works:
             skipped += 1
@@ -135,7 +135,7 @@ def seed_gigs(*, count: int = 300, seed: int = 2026, today: dt.date | None = Non
         try:
             posted.append(
                 services.post_gig(
-                    actor=manager, employer=employer, data=_gig_data(rng, employer, work, today)
+                    actor=manager, employer=employer, data=demo_gig_data(rng, employer, work, today)
                 )
             )
         except ValidationError:

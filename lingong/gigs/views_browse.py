@@ -19,6 +19,7 @@ from django.utils import timezone
 from lingong.catalog.models import GigOccupation, Occupation
 from lingong.lib.geo import MODE_LABELS, travel_mode
 from lingong.lib.masking import mask_phone
+from lingong.monitoring.activity import note_search
 from lingong.places.models import Station, Town
 
 from . import views_work
@@ -86,6 +87,7 @@ def browse(request):
     try:
         params = parse_search(request.GET)
         gigs, total = search_gigs(params, user=request.user)
+        note_search(request.user)
         point = resolve_point(params, request.user)
         mode = travel_mode(params.mode or "walk")
     except (FilterError, ValueError) as exc:

@@ -478,7 +478,12 @@ def _grant(actor: User | None, user: User, account: dict[str, str]) -> None:
 
 @transaction.atomic
 def seed_demo(
-    today: dt.date | None = None, *, workers: int = 0, employers: int = 0, gigs: int = 0
+    today: dt.date | None = None,
+    *,
+    workers: int = 0,
+    employers: int = 0,
+    gigs: int = 0,
+    history_days: int = 0,
 ) -> dict[str, Any]:
     """Create the demo accounts and stations, then `workers` workers and `employers` employers
     (lingong.workers.demo); all or nothing. Returns counts for the summary."""
@@ -521,6 +526,12 @@ def seed_demo(
 
         posted = seed_gigs(count=gigs, today=today)
 
+    history = None
+    if gigs > 0 and history_days > 0:
+        from lingong.monitoring.demo import seed_history
+
+        history = seed_history(admin=admin, days=history_days, today=today)
+
     return {
         "stations": len(stations),
         "by_kind": Counter(s.kind for s in stations),
@@ -529,6 +540,7 @@ def seed_demo(
         "accounts": len(DEMO_ACCOUNTS),
         "people": people,
         "gigs": posted,
+        "history": history,
     }
 
 
@@ -557,6 +569,9 @@ class Command(BaseCommand):
             "--employers", type=int, default=300, help="演示用工主体数（默认 300，0 为不创建）"
         )
         parser.add_argument("--gigs", type=int, default=300, help="演示零工岗位数（默认 300，0 为不创建）")
+        parser.add_argument(
+            "--history-days", type=int, default=90, help="演示运行历史天数（默认 90，0 为不创建）"
+        )
 
     def handle(self, *args, **options):
         # Demo accounts share a published password: never create them on production by accident.
@@ -572,7 +587,12 @@ class Command(BaseCommand):
         if workers:
             _ensure_catalog(self.stdout)
         try:
-            summary = seed_demo(workers=workers, employers=employers, gigs=max(0, options["gigs"]))
+            summary = seed_demo(
+                workers=workers,
+                employers=employers,
+                gigs=max(0, options["gigs"]),
+                history_days=max(0, options["history_days"]),
+            )
         except ValidationError as exc:  # e.g. a demo phone number already registered by someone else
             raise CommandError(f"演示数据创建失败，未写入任何数据：{'；'.join(exc.messages)}") from exc
 
@@ -608,4 +628,12 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"演示零工岗位 {posted['gigs']} 个（招聘中 {posted['by_status'].get('open', 0)} 个），"
                 f"报名与抢单 {posted['applications']} 条；用时 {posted['seconds']} 秒"
+            )
+        history = summary["history"]
+        if history:
+            self.stdout.write(
+                f"演示运行历史：过去的零工岗位 {history['past_gigs']} 个"
+                f"（完工 {history['completed']} 人次），台账 {history['ledger_lines']} 条，"
+                f"每日快照 {history['snapshot_days']} 天；"
+                f"用时 {history['seconds']} 秒"
             )
