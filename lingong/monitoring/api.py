@@ -6,7 +6,7 @@ from ninja import Query, Router, Schema
 from ninja.errors import HttpError
 from pydantic import Field
 
-from lingong.places.towns import resolve_town
+from lingong.places.towns import CITY_NAMES, resolve_town
 
 from .definitions import RATIO_DEFINITION
 from .models import Scope
@@ -16,7 +16,9 @@ router = Router()
 
 
 class SummaryQuery(Schema):
-    town: str = Field(default="", max_length=20, description="镇街编号、名称或简称（如 小榄）；不填为全市")
+    town: str = Field(
+        default="", max_length=20, description="镇街编号、名称或简称（如 小榄）；不填或填“中山市”为全市"
+    )
 
 
 class SummaryOut(Schema):
@@ -39,7 +41,7 @@ class SummaryOut(Schema):
 @router.get("/summary", response=SummaryOut, summary="全市或镇街的运行概况（求人倍率等）")
 def summary(request, q: Query[SummaryQuery]):
     area, town_code, scope, key = "全市", None, Scope.CITY.value, "city"
-    if q.town.strip():
+    if q.town.strip() and q.town.strip() not in CITY_NAMES:
         town = resolve_town(q.town.strip())
         if town is None:
             raise HttpError(404, f"找不到镇街“{q.town.strip()}”，请填写镇街编号、名称或简称")

@@ -1,5 +1,6 @@
 """Demo history for `manage.py seed_demo`: 90 days of work, pay, station services and search activity,
-then the daily snapshots and weekly demand/supply written for those days, so the dashboard has trends.
+then the daily snapshots and weekly demand/supply written for those days, so the dashboard has trends,
+and the monthly reports and typical-case proposals the scheduled task would have made.
 
 Past work goes through the same services as real work (post_gig, claim, check_out, record_pay,
 confirm_pay, the arrears scan, record_service); the services only accept present and future times, so a
@@ -32,6 +33,7 @@ from lingong.workers.demo import CatalogView, pick_work
 from lingong.workers.models import HardshipRecord, Worker, WorkerStatus
 
 from .models import SeekerActivity
+from .services import produce_due_reports
 from .shortage import backfill_weeks
 from .snapshots import backfill
 
@@ -55,15 +57,16 @@ def seed_history(
     rng = random.Random(seed)
     workers = list(Worker.objects.filter(status=WorkerStatus.ACTIVE).select_related("user").order_by("pk"))
     _spread_registrations(rng, workers, days)
-    _spread_current_gigs(rng, days=14)
+    _spread_current_gigs(rng, days=45)
     past = _past_work(rng, workers, today, days)
     attendance.sweep(timezone.now())
     for back in range(days, -1, -1):
         scan_arrears(_at(today - dt.timedelta(days=back), 12))
     lines = _ledger(rng, admin, workers, today, days)
     searches = _searches(rng, workers, today, days)
-    written = backfill(today, days=[today - dt.timedelta(days=back) for back in range(days, 0, -1)])
+    written = backfill(today)  # every day from the first registration to yesterday
     weeks = backfill_weeks(today)
+    reports = produce_due_reports(today)  # as the monthly task would have: the archive and case proposals
     return {
         "past_gigs": past["gigs"],
         "completed": past["completed"],
@@ -71,6 +74,7 @@ def seed_history(
         "search_days": searches,
         "snapshot_days": len(written),
         "weeks": len(weeks),
+        "reports": len(reports),
         "seconds": round(time.perf_counter() - started, 1),
     }
 
@@ -96,10 +100,11 @@ def _spread_registrations(rng: random.Random, workers: list[Worker], days: int) 
 
 
 def _spread_current_gigs(rng: random.Random, days: int) -> None:
-    """Today's open demo gigs were posted over the last two weeks; their applications came after."""
+    """Today's open demo gigs were posted over the last weeks, more of them lately (some employers
+    post long-running work well ahead); their applications came after."""
     now = timezone.now()
     for gig in Gig.objects.filter(published_at__isnull=False, first_start__gt=now).only("pk"):
-        back = dt.timedelta(days=rng.uniform(0, days))
+        back = dt.timedelta(days=days * rng.random() ** 2)
         Gig.objects.filter(pk=gig.pk).update(
             published_at=F("published_at") - back, created_at=F("created_at") - back
         )
@@ -145,7 +150,7 @@ def _work_the_day(rng: random.Random, gig: Gig, manager: User, workers: list[Wor
         except (ValidationError, booking.ShiftFull):
             continue
     back = dt.timedelta(days=(timezone.localdate(shift.starts_at) - day).days)
-    posted = dt.timedelta(days=rng.uniform(0.5, 3))
+    posted = dt.timedelta(days=rng.uniform(0.5, 7))
     Shift.objects.filter(pk=shift.pk).update(starts_at=F("starts_at") - back, ends_at=F("ends_at") - back)
     Gig.objects.filter(pk=gig.pk).update(
         first_start=F("first_start") - back,

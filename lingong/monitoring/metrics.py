@@ -3,13 +3,16 @@
 The definitions are in definitions.py. Each figure is one grouped query (or a few for the distinct
 counts), attributed to the place it belongs to:
 
-- gigs, applications, bookings and pay: the gig's town and station and its occupation's 大类;
+- gigs (open, new, open places): the gig's town, the station that posted it for the employer (if any)
+  and its occupation's 大类;
+- applications, bookings, completions and pay: the gig's town and 大类, and the station that serves the
+  worker (a station's placements are its own people's, wherever the work is);
 - arrears: the case's town (the employer's, whose staff handle it) and the station following it, and the
   gig's 大类;
 - job seekers: their home town (else their station's town), their station, the 大类 of each occupation
   they list (so one seeker may count in several categories, and categories do not sum to the city);
 - ledger services, hardship service and events: the station (and its town); no category;
-- hardship placements: the booked gig's place, or the station of the assistance plan.
+- hardship placements: as bookings, or the station of the assistance plan.
 
 A `People` map of the seekers is loaded once per run so a backfill of many days reads it once.
 """
@@ -263,43 +266,32 @@ def _gigs(tally: Tally, start: dt.datetime, end: dt.datetime) -> None:
         )
 
 
-def _by_gig(tally: Tally, metric: str, rows, value: str = "n") -> None:
-    for row in rows:
-        tally.add(
-            metric,
-            row[value] or 0,
-            row["gig__town_id"],
-            row["gig__station_id"],
-            [category_of(row["gig__occupation__code"])],
-        )
+# Work done: where the work is (the gig's town and 大类) and the station that serves the worker (so a
+# station's placements are its own people's, wherever the job).
+WORK_PLACE = ("gig__town_id", "worker__station_id", "gig__occupation__code")
 
 
-GIG_PLACE = ("gig__town_id", "gig__station_id", "gig__occupation__code")
+def _by_work(tally: Tally, metric: str, rows) -> None:
+    for town, station, occupation, n in rows.annotate(n=Count("id")).values_list(*WORK_PLACE, "n"):
+        tally.add(metric, n, town, station, [category_of(occupation)])
 
 
 def _flows(tally: Tally, start: dt.datetime, end: dt.datetime) -> None:
-    apps = Application.objects.values(*GIG_PLACE)
-    _by_gig(
-        tally, "applications", apps.filter(created_at__gte=start, created_at__lt=end).annotate(n=Count("id"))
-    )
-    _by_gig(tally, "bookings", apps.filter(booked_at__gte=start, booked_at__lt=end).annotate(n=Count("id")))
-    _by_gig(
-        tally,
-        "completions",
-        apps.filter(status=AppStatus.COMPLETED, completed_at__gte=start, completed_at__lt=end).annotate(
-            n=Count("id")
-        ),
-    )
+    apps = Application.objects.values(*WORK_PLACE)
+    _by_work(tally, "applications", apps.filter(created_at__gte=start, created_at__lt=end))
+    _by_work(tally, "bookings", apps.filter(booked_at__gte=start, booked_at__lt=end))
+    done = apps.filter(status=AppStatus.COMPLETED, completed_at__gte=start, completed_at__lt=end)
+    _by_work(tally, "completions", done)
     pay = (
         PayRecord.objects.filter(confirmed_at__gte=start, confirmed_at__lt=end)
-        .values(*(f"application__{p}" for p in GIG_PLACE))
+        .values(*(f"application__{p}" for p in WORK_PLACE))
         .annotate(n=Count("id"), yuan=Sum("amount"))
+        .values_list(*(f"application__{p}" for p in WORK_PLACE), "n", "yuan")
     )
-    for row in pay:
-        place = (row["application__gig__town_id"], row["application__gig__station_id"])
-        categories = [category_of(row["application__gig__occupation__code"])]
-        tally.add("pay_confirmed", row["n"], *place, categories)
-        tally.add("pay_confirmed_yuan", row["yuan"] or Decimal(0), *place, categories)
+    for town, station, occupation, n, yuan in pay:
+        categories = [category_of(occupation)]
+        tally.add("pay_confirmed", n, town, station, categories)
+        tally.add("pay_confirmed_yuan", yuan or Decimal(0), town, station, categories)
 
 
 def _arrears(tally: Tally, start: dt.datetime, end: dt.datetime) -> None:
@@ -339,7 +331,7 @@ def _services(tally: Tally, people: People, day: dt.date, start: dt.datetime, en
 
     placed: list[Member] = []
     booked = Application.objects.filter(booked_at__gte=start, booked_at__lt=end).values_list(
-        "worker_id", *GIG_PLACE
+        "worker_id", *WORK_PLACE
     )
     for worker, town, station, occupation in booked:
         if people.in_hardship(worker, day):

@@ -22,7 +22,7 @@ from django.db.models import Max, Min, Sum
 from lingong.ledger.models import ServiceType
 from lingong.places.models import Station, Town
 
-from .definitions import BY_FIELD, METRICS, RATIO_DEFINITION, RATIO_LABEL
+from .definitions import ATTRIBUTION, ATTRIBUTION_LABEL, BY_FIELD, METRICS, RATIO_DEFINITION, RATIO_LABEL
 from .models import DailySnapshot, ReportKind, Scope
 from .read import FLOW_FIELDS, STOCK_FIELDS, figures, ratio, station_league
 
@@ -351,6 +351,7 @@ def league(area: Area, period: Period, as_of: dt.date) -> dict:
 def definitions_table() -> dict:
     rows = [[m.label, m.unit, "期末数" if m.kind == "stock" else "期间合计", m.definition] for m in METRICS]
     rows.append([RATIO_LABEL, "", "期末数", RATIO_DEFINITION])
+    rows.append([ATTRIBUTION_LABEL, "", "", ATTRIBUTION])
     note = "期末数：期间最后一天结束时的数；期间合计：期间内每天的数相加（按日去重的人数相加后为人次）。"
     return _table("definitions", "指标说明", note, ["指标", "单位", "口径", "定义"], rows)
 

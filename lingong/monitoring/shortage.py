@@ -175,3 +175,19 @@ def _weekly(points: list[tuple[dt.date, int, int]], since: dt.date, newest: dt.d
         out.append((week, d, s))
         week += dt.timedelta(days=7)
     return out
+
+
+def weeks_short(areas: list[str], weeks: int = TREND_WEEKS) -> dict[str, int]:
+    """occupation code → in how many of the last `weeks` finished weeks it was short in any of `areas`
+    (town codes and/or "city"). A lasting shortage is worth training for; one busy week is not."""
+    newest = ShortageWeek.objects.filter(area__in=areas).aggregate(w=Max("week"))["w"]
+    if newest is None:
+        return {}
+    rows = ShortageWeek.objects.filter(
+        area__in=areas, week__gt=newest - dt.timedelta(weeks=weeks), demand__gte=MIN_OPENINGS
+    ).values_list("week", "occupation__code", "demand", "supply")
+    short: dict[str, set[dt.date]] = defaultdict(set)
+    for week, code, demand, supply in rows:
+        if status_of(demand, supply) == "short":
+            short[code].add(week)
+    return {code: len(found) for code, found in short.items()}

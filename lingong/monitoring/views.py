@@ -12,7 +12,7 @@ from django.shortcuts import render
 
 from .access import Area, area_for, require_monitoring_user, towns_for
 from .dashboard import Dashboard
-from .definitions import METRICS, RATIO_DEFINITION, RATIO_LABEL
+from .definitions import ATTRIBUTION, ATTRIBUTION_LABEL, METRICS, RATIO_DEFINITION, RATIO_LABEL
 from .read import latest_day
 
 NO_SNAPSHOT = "尚无运行快照"
@@ -54,6 +54,8 @@ def dashboard(request):
         "glossary": METRICS,
         "ratio_label": RATIO_LABEL,
         "ratio_definition": RATIO_DEFINITION,
+        "attribution_label": ATTRIBUTION_LABEL,
+        "attribution": ATTRIBUTION,
     }
     return render(request, "monitoring/dashboard.html", context)
 

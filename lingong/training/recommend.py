@@ -14,6 +14,7 @@ Points (a course needs at least one “fit” reason — the first six rows — 
 | an entrepreneurship course and the interest test shows 带头型 among the top two | 2 |
 | the same 小类 as an occupation the worker does (easy to pick up) | 1 |
 | listed as 急需紧缺 by the office but not short in our own figures | 1 |
+| short in the worker's town or the city in at least 4 of the last 8 weeks (monitoring.shortage) | 1 |
 | in the worker's home town | 1 |
 | free after the subsidy | 1 |
 | a new occupation (新职业) | 0.5 |
@@ -31,11 +32,15 @@ from django.db.models import Count, Q
 from django.utils import timezone
 
 from lingong.assistance.suggest import AssessmentHint, latest_hint
+from lingong.monitoring.shortage import TREND_WEEKS, weeks_short
 from lingong.places.models import Town
 from lingong.workers.models import Worker
 
 from .models import HOLDS_PLACE, Course, Referral, ReferralStatus
 from .shortage import Shortage, shortage_map
+
+# Weeks out of the monitoring trend's TREND_WEEKS that make a shortage lasting.
+LASTING_WEEKS = 4
 
 POINTS = {
     "shortage_town": 3.0,
@@ -45,6 +50,7 @@ POINTS = {
     "entrepreneur": 2.0,
     "similar": 1.0,
     "declared_shortage": 1.0,
+    "lasting_shortage": 1.0,
     "near": 1.0,
     "free": 1.0,
     "new": 0.5,
@@ -98,6 +104,7 @@ def score_course(
     own_minor: dict[int, str],
     shortages: dict[str, Shortage],
     hint: AssessmentHint | None,
+    lasting: dict[str, int] | None = None,
 ) -> CourseRec:
     rec = CourseRec(course)
     occ = course.occupation
@@ -108,6 +115,9 @@ def score_course(
             rec.add(kind, short.reason + "，学会了好找活")
         elif course.shortage:
             rec.add("declared_shortage", "属于急需紧缺职业（工种）")
+        weeks = (lasting or {}).get(occ.code, 0)
+        if weeks >= LASTING_WEEKS:
+            rec.add("lasting_shortage", f"近 {TREND_WEEKS} 周有 {weeks} 周缺人，不是一时的需要")
         if occ.code in own:
             cert = f"，结业可以考“{course.certificate.name}”" if course.certificate else ""
             rec.add("own", f"您会做“{own[occ.code]}”，参加培训提高手艺{cert}，工钱能更高")
@@ -135,13 +145,21 @@ def recommend_courses(
     own_rows = list(worker.occupations.select_related("occupation"))
     own = {wo.occupation.code: wo.occupation.name for wo in own_rows}
     own_minor = {wo.occupation.parent_id: wo.occupation.name for wo in own_rows if wo.occupation.parent_id}
-    shortages = shortage_map(home_area(worker))
+    area = home_area(worker)
+    shortages = shortage_map(area)
+    lasting = weeks_short(["city"] + ([area.code] if area is not None else []))
     recs = []
     for course in candidate_courses(worker, today):
         if course.taken_places >= course.capacity:
             continue
         rec = score_course(
-            course, worker=worker, own=own, own_minor=own_minor, shortages=shortages, hint=hint
+            course,
+            worker=worker,
+            own=own,
+            own_minor=own_minor,
+            shortages=shortages,
+            hint=hint,
+            lasting=lasting,
         )
         if rec.fits:
             if worker.tier >= 2:

@@ -415,6 +415,13 @@ def recompute(d: dt.date) -> dict[Key, dict[str, Any]]:
     def gig_place(gig: Gig) -> tuple:
         return gig.town_id, gig.station_id, [occupations[gig.occupation_id][0]]
 
+    workers_station = dict(Worker.objects.values_list("id", "station_id"))
+
+    def work_place(x: Application) -> tuple:
+        """Work done: the gig's town and category, the station serving the worker."""
+        gig = gig_rows[x.gig_id]
+        return gig.town_id, workers_station[x.worker_id], [occupations[gig.occupation_id][0]]
+
     def in_hardship(worker_id: int) -> bool:
         for r in HardshipRecord.objects.all():
             if r.worker_id == worker_id and r.status == "verified" and r.verified_at is not None:
@@ -466,20 +473,19 @@ def recompute(d: dt.date) -> dict[Key, dict[str, Any]]:
 
     # Applications, bookings, completions, and the hardship workers booked.
     for x in apps:
-        gig = gig_rows[x.gig_id]
         if _on(x.created_at, d):
-            add("applications", 1, *gig_place(gig))
+            add("applications", 1, *work_place(x))
         if _on(x.booked_at, d):
-            add("bookings", 1, *gig_place(gig))
+            add("bookings", 1, *work_place(x))
             if in_hardship(x.worker_id):
-                add_once("hardship_placed", x.worker_id, *gig_place(gig))
+                add_once("hardship_placed", x.worker_id, *work_place(x))
         if x.status == "completed" and _on(x.completed_at, d):
-            add("completions", 1, *gig_place(gig))
+            add("completions", 1, *work_place(x))
     for pay in PayRecord.objects.all():
         if pay.status == "confirmed" and _on(pay.confirmed_at, d):
-            gig = gig_rows[Application.objects.get(pk=pay.application_id).gig_id]
-            add("pay_confirmed", 1, *gig_place(gig))
-            add("pay_confirmed_yuan", pay.amount, *gig_place(gig))
+            x = Application.objects.get(pk=pay.application_id)
+            add("pay_confirmed", 1, *work_place(x))
+            add("pay_confirmed_yuan", pay.amount, *work_place(x))
 
     # Arrears: the case's town and following station, the gig's category.
     for case in ArrearsCase.objects.all():

@@ -23,12 +23,13 @@ def test_history_fills_the_past_days_and_their_snapshots(personas, catalog):
     summary = seed_history(admin=personas.city_admin, days=12, today=today)
     midnight = timezone.make_aware(dt.datetime.combine(today, dt.time.min))
 
-    assert summary["snapshot_days"] == 12
+    assert summary["snapshot_days"] >= 12  # from the first registration, which may be earlier
     assert summary["past_gigs"] > 0 and summary["completed"] > 0
     city = DailySnapshot.objects.filter(scope=Scope.CITY)
-    assert sorted(city.values_list("day", flat=True)) == [
-        today - dt.timedelta(days=d) for d in range(12, 0, -1)
-    ]
+    days = sorted(city.values_list("day", flat=True))
+    assert days[-12:] == [today - dt.timedelta(days=d) for d in range(12, 0, -1)]
+    assert len(days) == summary["snapshot_days"]
+    assert summary["reports"] > 0
     # Past completions sit on their own days, and the snapshots count them there.
     done = Application.objects.filter(
         status=AppStatus.COMPLETED, completed_at__lt=timezone.now() - dt.timedelta(hours=1)

@@ -92,7 +92,9 @@ def test_a_few_figures_counted_by_hand(scenario):
     # Day 3: w2 booked twice and w3 once; day 6: w3's plan ended in a 公益性岗位; w4's plan on day 7 does
     # not count (no hardship record), nor w1's booking on day 5.
     assert [city[n].hardship_placed for n in range(1, 9)] == [0, 0, 2, 0, 0, 1, 0, 0]
-    assert figures_of(day(3))[("station", b)].hardship_placed == 2
+    # A placement counts for the station that serves the worker: w2 is station B's, w3 station A's.
+    assert figures_of(day(3))[("station", b)].hardship_placed == 1
+    assert figures_of(day(3))[("station", a)].hardship_placed == 1
 
     # The event of station A (小榄).
     assert (city[4].event_signups, city[5].event_signups) == (1, 1)

@@ -102,6 +102,8 @@ def test_city_figures_are_the_snapshots(client, scenario):
         "arrears_open": 1,
         "hardship_placed_7d": 3,
     }
+    for city in ("中山市", "中山"):
+        assert summary(client, city) == data
 
 
 def test_a_town_by_code_name_short_name_or_alias(client, scenario):

@@ -142,3 +142,37 @@ def _codes() -> list[str]:
     from lingong.assistance.inventory import interest_items
 
     return [i.code for i in interest_items()]
+
+
+def test_a_lasting_shortage_in_the_weekly_trend_adds_a_reason(world):
+    from lingong.monitoring.models import ShortageWeek
+    from lingong.monitoring.shortage import week_start
+    from lingong.training.recommend import LASTING_WEEKS
+
+    worker, clean = world.worker, world.courses["clean"]
+    cleaner = clean.occupation
+    assert cleaner is not None
+    newest = week_start(timezone.localdate()) - dt.timedelta(days=7)
+    town = world.station_a.town  # the worker lives where the station is
+
+    def short_weeks(n: int) -> None:
+        ShortageWeek.objects.all().delete()
+        for back in range(8):
+            short = back < n
+            ShortageWeek.objects.create(
+                week=newest - dt.timedelta(weeks=back),
+                area=town.code,
+                town=town,
+                occupation=cleaner,
+                demand=9 if short else 1,
+                supply=2,
+            )
+
+    reason = f"近 8 周有 {LASTING_WEEKS} 周缺人，不是一时的需要"
+    short_weeks(LASTING_WEEKS - 1)
+    before = {r.course.pk: r for r in recommend_courses(worker)}[clean.pk]
+    assert not any("周缺人" in r for r in before.reasons)
+    short_weeks(LASTING_WEEKS)
+    after = {r.course.pk: r for r in recommend_courses(worker)}[clean.pk]
+    assert reason in after.reasons
+    assert after.score == before.score + 1
