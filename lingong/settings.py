@@ -120,6 +120,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "lingong.accounts.middleware.SecondFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -194,6 +195,13 @@ AXES_USERNAME_FORM_FIELD = "username"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "lingong.accounts.views.locked_out"
 AXES_VERBOSE = False
+
+# Town and city admins confirm every sign-in with a code from an authenticator app (TOTP). Off by
+# default under pytest only, so tests that sign people in with force_login keep working; the tests of
+# the second factor turn it on. Production refuses to start without it.
+ADMIN_TOTP_REQUIRED = env_bool("ADMIN_TOTP_REQUIRED", not TESTING)
+if PRODUCTION and not ADMIN_TOTP_REQUIRED:
+    raise ImproperlyConfigured("ADMIN_TOTP_REQUIRED cannot be turned off in production")
 
 SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 8 * 3600)
 SESSION_EXPIRE_AT_BROWSER_CLOSE = False

@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.urls import reverse
 
+from . import otp
 from .models import Role
 
 A11Y_COOKIE = "lg_a11y"
@@ -62,8 +63,9 @@ def _nav_for(user) -> list[tuple[str, str]]:
 
 
 def navigation(request):
+    # An admin still owing the second factor reaches no other page, so no links are offered.
     return {
-        "nav_items": _nav_for(request.user),
+        "nav_items": [] if otp.is_pending(request) else _nav_for(request.user),
         "large_text": request.COOKIES.get(A11Y_COOKIE) == "large",
         "map_tile_url": settings.MAP_TILE_URL,
         "map_tile_attribution": settings.MAP_TILE_ATTRIBUTION,

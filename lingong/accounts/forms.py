@@ -36,3 +36,20 @@ class SignupForm(forms.Form):
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
         help_text="至少 8 位",
     )
+
+
+class OtpForm(forms.Form):
+    code = forms.CharField(
+        label="动态验证码",
+        max_length=12,
+        help_text="打开手机上的验证器应用，输入“中山零工市场”下显示的 6 位数字",
+        widget=forms.TextInput(
+            attrs={
+                "inputmode": "numeric",
+                "autocomplete": "one-time-code",
+                "autofocus": True,
+                "pattern": "[0-9 ]*",
+            }
+        ),
+        error_messages={"required": "请输入动态验证码"},
+    )

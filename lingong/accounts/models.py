@@ -140,6 +140,30 @@ class ApiToken(models.Model):
         return hashlib.sha256(key.encode()).hexdigest()
 
 
+class TotpDevice(models.Model):
+    """A town or city admin's authenticator app (TOTP, RFC 6238), the second factor at sign-in.
+
+    The secret is held only encrypted (lingong.lib.crypto, bound to the user). A device is usable once
+    confirmed with a first code; `last_step` is the last 30-second step accepted, so no code is accepted
+    twice. Wrong codes are counted per device and lock it for a while (see accounts/otp.py).
+    """
+
+    user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="totp_device")
+    secret_cipher = models.TextField("密钥（加密）")
+    created_at = models.DateTimeField(auto_now_add=True)
+    confirmed_at = models.DateTimeField("启用时间", null=True, blank=True)
+    last_step = models.BigIntegerField(null=True, blank=True)
+    failed_attempts = models.PositiveSmallIntegerField(default=0)
+    failures_since = models.DateTimeField(null=True, blank=True)
+    locked_until = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = "动态验证码设备"
+
+    def __str__(self) -> str:
+        return f"{self.user} 的动态验证码"
+
+
 class AuditEntryQuerySet(models.QuerySet):
     def update(self, **kwargs):  # type: ignore[override]
         raise PermissionError("审计日志只能追加，不能修改")

@@ -140,7 +140,9 @@ def login_sms(request):
                 check_code(phone=mobile, purpose="login", code=form.cleaned_data.get("code") or "")
                 login(request, user, backend="lingong.accounts.backends.PhoneOrUsernameBackend")
                 services.note_login(user=user, via="短信验证码")
-                return redirect(request.GET.get("next") or "home")
+                target = request.GET.get("next") or ""
+                safe = url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()})
+                return redirect(target if safe and target else "home")
         except (ValidationError, ValueError) as exc:
             msgs = (
                 exc.message_dict if isinstance(exc, ValidationError) and hasattr(exc, "error_dict") else None

@@ -266,3 +266,14 @@ class TestPhoneFlows:
         assert client.session["_auth_user_id"] == str(personas.worker.pk)
         unknown = client.post(url, {"phone": "13912340000", "code": "123456", "action": "login"})
         assert "还没有注册" in unknown.content.decode()
+
+    def test_sms_login_never_sends_people_to_another_site(self, client, personas):
+        from conftest import read_sms_code
+
+        url = reverse("accounts:login_sms")
+        client.post(url, {"phone": "13900000004", "action": "send"})
+        code = read_sms_code("13900000004")
+        response = client.post(
+            f"{url}?next=https://evil.example/", {"phone": "13900000004", "code": code, "action": "login"}
+        )
+        assert response.status_code == 302 and response["Location"] == reverse("home")

@@ -637,3 +637,19 @@ class Command(BaseCommand):
                 f"每日快照 {history['snapshot_days']} 天；"
                 f"用时 {history['seconds']} 秒"
             )
+        _demo_second_factor(self.stdout)
+
+
+def _demo_second_factor(stdout) -> None:
+    """Demo admins get a fixed authenticator secret (lingong.accounts.demo); say how to read the code."""
+    if getattr(settings, "PRODUCTION", False):
+        stdout.write("生产环境不预置动态验证码：管理员首次登录时按页面提示设置。")
+        return
+    from lingong.accounts.demo import seed_demo_totp
+
+    usernames = seed_demo_totp()
+    if usernames:
+        stdout.write(
+            f"管理员登录还需动态验证码（{'、'.join(usernames)}）："
+            "运行 manage.py demo_totp <用户名> 查看当前的 6 位数字"
+        )
