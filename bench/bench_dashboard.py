@@ -9,11 +9,13 @@ history grown to 365 days by copying snapshot rows (the page must not slow down 
 from __future__ import annotations
 
 import datetime as dt
+import time
 
 from django.core.management import call_command
 from django.db import connection
 from django.test import Client
 from django.test.utils import setup_test_environment
+from django.urls import reverse
 
 from bench.timing import median_ms
 
@@ -46,6 +48,7 @@ def run() -> dict:
         call_command("load_reference", verbosity=0)
         call_command("seed_demo", verbosity=0)  # the make-run demo, with 90 days of history
 
+        from lingong.accounts.demo import current_code
         from lingong.accounts.models import User
         from lingong.monitoring.metrics import People, compute_day
         from lingong.monitoring.models import DailySnapshot
@@ -58,6 +61,9 @@ def run() -> dict:
         town = Town.objects.get(short="小榄").code
         client = Client()
         client.force_login(User.objects.get(username="city_admin"))
+        # The city admin's second factor, as the demo account's authenticator app would give it.
+        code = current_code("city_admin", time.time())
+        assert client.post(reverse("accounts:otp_verify"), {"code": code}).status_code == 302
         for path in ["/monitoring/", f"/monitoring/?town={town}", "/monitoring/screen/"]:
             assert client.get(path).status_code == 200, path
 
@@ -95,6 +101,6 @@ def run() -> dict:
             "live_trend_90d_ms": live_trend_ms,
             "ratio_live_trend_vs_city_page": round(live_trend_ms / city["p50_ms"], 1),
             "city_365d_p50_ms": city_365["p50_ms"],
-            "ratio_365d_vs_90d": round(city_365["p50_ms"] / city["p50_ms"], 2),
+            "ratio_365d_vs_demo_history": round(city_365["p50_ms"] / city["p50_ms"], 2),
         },
     }
