@@ -69,6 +69,27 @@ def idle_seconds() -> int:
     return int(getattr(settings, "KIOSK_IDLE_SECONDS", DEFAULT_IDLE_SECONDS))
 
 
+# Set when a kiosk's own screen is shown, so the same device keeps its idle timer on the ordinary pages
+# it opens (registration, the profile): a half-filled form with an ID number is never left on a shared
+# screen. A phone that scanned a kiosk QR code never shows the kiosk screen, so it is never timed out;
+# nor is staff previewing the kiosk from their desk.
+SESSION_DEVICE = "kiosk_device"
+
+
+def mark_device(request, station: Station) -> None:
+    if getattr(request.user, "is_back_office", False):
+        return
+    if request.session.get(SESSION_DEVICE) != station.code:
+        request.session[SESSION_DEVICE] = station.code
+
+
+def device_context(request) -> dict:
+    """Template context for every page: the kiosk this device is, if it is one."""
+    session = getattr(request, "session", None)
+    code = session.get(SESSION_DEVICE) if session is not None else None
+    return {"kiosk_device": code, "kiosk_idle_seconds": idle_seconds()} if code else {}
+
+
 def station_gigs(
     station: Station, *, date: str = "", category: str = "", limit: int = PAGE_SIZE, now=None
 ) -> list[Gig]:

@@ -38,6 +38,7 @@ def _station(code: str) -> Station:
 
 def _base(request, station: Station, *, home: bool = False) -> dict:
     """What every kiosk screen needs: the station, where home is, and the idle timer."""
+    kiosk.mark_device(request, station)
     return {
         "station": station,
         "home_url": reverse("kiosk:home", args=[station.code]),

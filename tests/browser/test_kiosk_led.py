@@ -72,3 +72,18 @@ def test_kiosk_returns_home_when_left_alone(phone_page: Page, personas, catalog,
     expect(page.get_by_role("heading", level=1)).to_have_text("附近的零工活")
     expect(page.get_by_role("link", name="保洁绿化")).to_be_visible()
     assert not violations, violations
+
+
+def test_registration_left_half_filled_on_the_kiosk_is_cleared(phone_page: Page, personas, catalog, settings):
+    settings.KIOSK_IDLE_SECONDS = 3
+    page = phone_page
+    station = personas.station_a
+    home = f"/kiosk/{station.code}/"
+    page.goto(home)
+    page.get_by_role("link", name="在一体机上登记").click()
+    page.get_by_label("手机号").fill("13712345678")
+    # The person walks away: the screen goes back to the kiosk's home, the typed number gone.
+    page.wait_for_url(f"**{home}", timeout=10_000)
+    expect(page.get_by_role("heading", level=1)).to_have_text("附近的零工活")
+    page.get_by_role("link", name="在一体机上登记").click()
+    expect(page.get_by_label("手机号")).to_have_value("")

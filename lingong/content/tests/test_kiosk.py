@@ -121,3 +121,29 @@ def test_led_feed(client, personas, employer):
     assert client.get(url, {"width": 2}).status_code == 422
     # The places router's station detail still answers next to the feed.
     assert client.get(f"/api/v1/stations/{station.code}").json()["code"] == station.code
+
+
+@pytest.mark.django_db
+def test_registration_opened_on_a_kiosk_keeps_the_idle_timer_but_a_phone_does_not(client, personas):
+    station = personas.station_a
+    register = f"/workers/register/?station={station.code}"
+    # A phone that scanned the kiosk's QR code: an ordinary page, no timer.
+    phone = client.get(register).content.decode()
+    assert "data-kiosk-idle" not in phone and "kiosk.js" not in phone
+    # The kiosk itself: its home screen marks the device, and the registration page it opens times out.
+    assert client.get(f"/kiosk/{station.code}/").status_code == 200
+    on_kiosk = client.get(register).content.decode()
+    assert "data-kiosk-idle" in on_kiosk and 'src="/static/js/kiosk.js"' in on_kiosk
+    assert f'data-home-url="/kiosk/{station.code}/"' in on_kiosk
+    assert f'action="/kiosk/{station.code}/reset/"' in on_kiosk
+    # Going home through the reset signs out and keeps the device a kiosk.
+    response = client.post(f"/kiosk/{station.code}/reset/")
+    assert response.status_code == 302 and response["Location"] == f"/kiosk/{station.code}/"
+
+
+@pytest.mark.django_db
+def test_staff_previewing_the_kiosk_are_not_timed_out(client, personas):
+    station = personas.station_a
+    client.force_login(personas.coordinator_a)
+    assert client.get(f"/kiosk/{station.code}/").status_code == 200
+    assert "data-kiosk-idle" not in client.get("/ledger/").content.decode()

@@ -1,9 +1,11 @@
 // Station kiosk (信息一体机): back to the home screen after a spell without touches, so the next person
 // starts fresh. Whoever signed in on the kiosk is signed out on the way (the reset form POSTs, with its
 // CSRF token). On the home screen itself, an idle reload keeps the gig list current. Also the clock.
+// Ordinary pages opened on a kiosk (registration, the profile) carry the same settings on a
+// [data-kiosk-idle] element instead of the kiosk body.
 (function () {
   "use strict";
-  var body = document.body;
+  var body = document.querySelector("[data-kiosk-idle]") || document.body;
   var seconds = parseInt(body.getAttribute("data-idle-seconds"), 10);
   var idleMs = (isFinite(seconds) && seconds > 0 ? seconds : 90) * 1000;
   var homeUrl = body.getAttribute("data-home-url") || "/";
