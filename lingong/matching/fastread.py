@@ -21,7 +21,6 @@ from lingong.employers.models import Employer, EmployerStatus
 from lingong.gigs.models import (
     LIVE,
     Application,
-    AppStatus,
     Gig,
     GigKind,
     GigStatus,
@@ -37,11 +36,10 @@ from lingong.workers.models import (
     Worker,
     WorkerCertificate,
     WorkerOccupation,
-    WorkerStatus,
 )
 
-from .loader import WORKER_COLUMNS, Catalog, _point, hourly, local_day, minute
-from .tables import NO_END, NO_HARDSHIP, Booked, GigRecord, ShiftRecord, WorkerRecord, shift_need
+from .loader import WORKER_COLUMNS, Catalog, build_worker_records, collect_bookings, minute
+from .tables import NO_END, NO_HARDSHIP, GigRecord, ShiftRecord, WorkerRecord, shift_need
 from .weights import DEFAULT, Weights
 
 
@@ -172,40 +170,20 @@ def worker_records(
             )
         elif kind == 5:
             rel[wid] = float(b) if a else NEW_WORKER_SCORE
-    bookings: dict[int, list[Booked]] = defaultdict(list)
-    for wid, sid, status, start, end in apps:
-        if status == AppStatus.BOOKED:
-            bookings[wid].append(Booked(sid, minute(_datetime(start)), minute(_datetime(end))))
-        if live is not None:
-            live.setdefault(wid, set()).add(sid)
+    bookings = collect_bookings(((w, s, st, _datetime(a), _datetime(b)) for w, s, st, a, b in apps), live)
     # Children come back in table order; the ORM path orders them the same way (by primary key).
-    out = []
-    for wid, lat, lng, mode, limit, avail, pay, unit, tier, since, updated, status, opt_out, st, town in rows:
-        lat, lng = _point(cat, lat, lng, town, st)
-        out.append(
-            WorkerRecord(
-                id=wid,
-                lat=lat,
-                lng=lng,
-                mode=mode,
-                limit=float(limit),
-                avail=int(avail),
-                pay_hourly=hourly(pay, unit),
-                reliability=float(rel.get(wid, weights.new_worker_reliability)),
-                tier=int(tier),
-                since_day=_date(since).toordinal(),  # type: ignore[union-attr]
-                fresh_day=local_day(_datetime(updated)),
-                active=status == WorkerStatus.ACTIVE and not opt_out,
-                hardship_until=hardship.get(wid, NO_HARDSHIP),
-                station_id=st or 0,
-                town_id=town or cat.station_town.get(st, 0),
-                occupations=occs.get(wid, []),
-                certificates=certs.get(wid, []),
-                blocked_days=blocked.get(wid, []),
-                bookings=bookings.get(wid, []),
-            )
-        )
-    return out
+    typed = [(*r[:9], _date(r[9]), _datetime(r[10]), *r[11:]) for r in rows]
+    return build_worker_records(
+        cat,
+        typed,
+        occs=occs,
+        certs=certs,
+        blocked=blocked,
+        hardship=hardship,
+        rel=rel,
+        bookings=bookings,
+        weights=weights,
+    )
 
 
 @cache

@@ -240,14 +240,49 @@ def worker_records(
             "worker_id", "score", "booked"
         )
     }
+    apps = Application.objects.filter(status__in=LIVE, shift__ends_at__gt=now, **scope).values_list(
+        "worker_id", "shift_id", "status", "shift__starts_at", "shift__ends_at"
+    )
+    bookings = collect_bookings(apps, live)
+    return build_worker_records(
+        cat,
+        rows,
+        occs=occs,
+        certs=certs,
+        blocked=blocked,
+        hardship=hardship,
+        rel=rel,
+        bookings=bookings,
+        weights=weights,
+    )
+
+
+def collect_bookings(apps, live: dict[int, set[int]] | None) -> dict[int, list[Booked]]:
+    """Each worker's booked shifts from (worker, shift, status, start, end) rows of live applications;
+    `live`, when given, receives every live application's shift id."""
     bookings: dict[int, list[Booked]] = defaultdict(list)
-    for wid, sid, status, start, end in Application.objects.filter(
-        status__in=LIVE, shift__ends_at__gt=now, **scope
-    ).values_list("worker_id", "shift_id", "status", "shift__starts_at", "shift__ends_at"):
+    for wid, sid, status, start, end in apps:
         if status == AppStatus.BOOKED:
             bookings[wid].append(Booked(sid, minute(start), minute(end)))
         if live is not None:
             live.setdefault(wid, set()).add(sid)
+    return bookings
+
+
+def build_worker_records(
+    cat: Catalog,
+    rows,
+    *,
+    occs: dict[int, list[tuple[int, str]]],
+    certs: dict[int, list[tuple[int, int]]],
+    blocked: dict[int, list[int]],
+    hardship: dict[int, int],
+    rel: dict[int, float],
+    bookings: dict[int, list[Booked]],
+    weights: Weights,
+) -> list[WorkerRecord]:
+    """WorkerRecords from WORKER_COLUMNS rows (dates and times already as Python values) and the
+    children both readers gather: the ORM path here and the raw-SQL path in fastread."""
     out = []
     for wid, lat, lng, mode, limit, avail, pay, unit, tier, since, updated, status, opt_out, st, town in rows:
         lat, lng = _point(cat, lat, lng, town, st)
