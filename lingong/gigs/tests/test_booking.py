@@ -7,6 +7,7 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils import timezone
 
 from lingong.accounts.models import AuditEntry
 from lingong.catalog.models import Certificate
@@ -192,10 +193,13 @@ class TestBooking:
             booking.claim(first_shift(welfare), actor=worker.user)
 
     def test_cancellation_rules(self, personas, employer):
-        soon = (dt.datetime.now() + dt.timedelta(hours=3)).replace(second=0, microsecond=0)
-        if soon.date() != (soon + dt.timedelta(hours=2)).date():
-            soon -= dt.timedelta(hours=4)
-        shifts = [{"date": soon.date().isoformat(), "start": soon.strftime("%H:%M"), "end": "23:59"}]
+        # Starts within the next hours (a late cancellation), whatever the time of day: a shift that
+        # runs past midnight ends the next day.
+        soon = (timezone.localtime() + dt.timedelta(hours=3)).replace(second=0, microsecond=0)
+        end = soon + dt.timedelta(hours=2)
+        shifts = [
+            {"date": soon.date().isoformat(), "start": soon.strftime("%H:%M"), "end": end.strftime("%H:%M")}
+        ]
         late_gig = open_gig(personas.employer, employer, booking_mode="instant", shifts=shifts)
         far_gig = open_gig(
             personas.employer,
