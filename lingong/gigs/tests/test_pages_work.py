@@ -159,7 +159,18 @@ class TestMyGigs:
         response = client.get("/gigs/me/")
         assert response.status_code == 302 and response["Location"] == "/workers/register/"
 
-    def test_groups_and_next_actions(self, client, personas, employer, gig, instant, worker):
+    def test_groups_and_next_actions(self, client, personas, employer, gig, worker):
+        # Two days ahead, so the free-cancellation deadline is still ahead at any time of day.
+        day = (timezone.localdate() + dt.timedelta(days=2)).isoformat()
+        shifts = [{"date": day, "start": "08:00", "end": "17:00"}]
+        instant = open_gig(
+            personas.employer,
+            employer,
+            title="仓库搬运 抢单",
+            booking_mode="instant",
+            headcount=1,
+            shifts=shifts,
+        )
         invited = booking.invite(shift1(gig), worker, actor=personas.employer)
         booked = booking.claim(shift1(instant), actor=worker.user)
         client.force_login(worker.user)
