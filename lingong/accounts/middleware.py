@@ -3,7 +3,8 @@
 Let through: the code and setup pages, logout, the large-text switch, and static files. API paths are
 never redirected (apps get their tokens from POST /api/v1/auth/token, which asks for the code itself),
 but a pending session does not count as signed in there: the request goes on as anonymous, so session
-authentication cannot be used to go around the second factor.
+authentication cannot be used to go around the second factor. A session that gave a code from a device
+which was since reset is signed out.
 """
 
 from __future__ import annotations
@@ -12,6 +13,8 @@ from functools import cache
 from urllib.parse import urlencode, urlsplit
 
 from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import logout
 from django.contrib.auth.models import AnonymousUser
 from django.http import HttpResponse, HttpResponseRedirect
 from django.urls import reverse
@@ -19,6 +22,7 @@ from django.urls import reverse
 from . import otp
 
 API_PREFIX = "/api/"
+MSG_SIGNED_OUT = "您的动态验证码已被重置，请重新登录并设置验证器"
 
 
 @cache
@@ -52,6 +56,11 @@ class SecondFactorMiddleware:
 
     def __call__(self, request):
         if settings.ADMIN_TOTP_REQUIRED and otp.is_pending(request):
+            if otp.is_stale(request):
+                logout(request)
+                if not request.path.startswith(API_PREFIX):
+                    messages.warning(request, MSG_SIGNED_OUT)
+                    return _redirect(request, reverse("accounts:login"))
             if request.path.startswith(API_PREFIX):
                 request.user = AnonymousUser()
                 request.auser = _anonymous
@@ -65,8 +74,12 @@ class SecondFactorMiddleware:
         nxt = _next_for(request)
         if nxt:
             target += "?" + urlencode({"next": nxt})
-        if request.headers.get("HX-Request"):
-            response = HttpResponse(status=204)
-            response["HX-Redirect"] = target  # htmx swaps nothing and loads the code page instead
-            return response
-        return HttpResponseRedirect(target)
+        return _redirect(request, target)
+
+
+def _redirect(request, target: str) -> HttpResponse:
+    if request.headers.get("HX-Request"):
+        response = HttpResponse(status=204)
+        response["HX-Redirect"] = target  # htmx swaps nothing and loads the page instead
+        return response
+    return HttpResponseRedirect(target)

@@ -1,9 +1,10 @@
 """The second factor for town and city admins: TOTP devices, checking codes, lockout, reset.
 
 Who must use it: anyone holding an active town or city admin role, while ADMIN_TOTP_REQUIRED is on.
-A signed-in session of such a user counts as "second factor pending" until a code has been accepted
-in it; every login starts pending again (the user_logged_in receiver below). The middleware keeps
-pending sessions on the code pages; the token endpoint asks for a code in the request itself.
+A signed-in session of such a user counts as "second factor pending" until a code from the user's
+current device has been accepted in it; every login starts pending again (the user_logged_in receiver
+below), and a reset of the device signs out the sessions that gave codes from the old one. The
+middleware keeps pending sessions on the code pages; the token endpoint asks for a code itself.
 
 Writes follow the services convention: atomic, acting user as keyword, audited (enrolment, lockout,
 reset). A wrong code is saved as a failure before the error is raised, so the count survives.
@@ -24,7 +25,7 @@ from lingong.lib import totp
 from lingong.lib.crypto import decrypt, encrypt
 
 from . import audit
-from .models import TotpDevice, User
+from .models import ApiToken, TotpDevice, User
 
 ISSUER = "中山零工市场"
 SESSION_KEY = "otp_verified_user"
@@ -68,20 +69,37 @@ def required_for(user) -> bool:
     return user.is_city_admin or bool(user.admin_town_ids)
 
 
+def session_marker(user_id: int, device_id: int) -> str:
+    """What a session holds once a code was accepted: the user and the device that gave it."""
+    return f"{user_id}:{device_id}"
+
+
 def is_pending(request) -> bool:
-    """A signed-in admin whose session has not yet accepted a code."""
+    """A signed-in admin whose session has not accepted a code from their current device."""
     user = getattr(request, "user", None)
     if not settings.ADMIN_TOTP_REQUIRED or user is None or not user.is_authenticated:
         return False
-    session = getattr(request, "session", None)
-    if session is not None and session.get(SESSION_KEY) == str(user.pk):
+    if not required_for(user):
         return False
-    return required_for(user)
+    session = getattr(request, "session", None)
+    held = session.get(SESSION_KEY) if session is not None else None
+    if held is None:
+        return True
+    device = confirmed_device(user)
+    return device is None or held != session_marker(user.pk, device.pk)
 
 
-def mark_verified(request) -> None:
+def is_stale(request) -> bool:
+    """For a pending session: it gave a code from a device that has since been reset or replaced.
+
+    The person behind it proved the old phone, not the new one: the middleware signs them out, so a
+    reset (lost phone) ends every live session at its next request."""
+    return request.session.get(SESSION_KEY) is not None
+
+
+def mark_verified(request, device: TotpDevice) -> None:
     request.session.cycle_key()  # a new session key whenever the session gains a privilege
-    request.session[SESSION_KEY] = str(request.user.pk)
+    request.session[SESSION_KEY] = session_marker(request.user.pk, device.pk)
 
 
 @receiver(user_logged_in, dispatch_uid="accounts.otp.login_starts_pending")
@@ -215,5 +233,12 @@ def reset_device(*, actor: User | None, user: User) -> bool:
         raise PermissionDenied("不能重置自己的动态验证码，请联系另一位市级管理员")
     deleted, _ = TotpDevice.objects.filter(user=user).delete()
     if deleted:
-        audit.record(actor, "totp.reset", user, summary=f"重置 {user} 的动态验证码，下次登录需重新设置")
+        # Tokens were issued against the old device's codes; whoever holds the lost phone may hold them.
+        revoked = ApiToken.objects.filter(user=user, revoked_at__isnull=True).update(
+            revoked_at=timezone.now()
+        )
+        summary = f"重置 {user} 的动态验证码，已登录的会话需重新登录，下次登录需重新设置"
+        if revoked:
+            summary += f"；同时撤销其 {revoked} 个接口令牌"
+        audit.record(actor, "totp.reset", user, summary=summary)
     return bool(deleted)

@@ -9,6 +9,7 @@ urlpatterns = [
     path("login/sms/", views.login_sms, name="login_sms"),
     path("otp/", views_otp.verify, name="otp_verify"),
     path("otp/setup/", views_otp.setup, name="otp_setup"),
+    path("otp/admins/", views_otp.admins, name="otp_admins"),
     path("signup/", views.signup, name="signup"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("password/", views.password_change, name="password_change"),

@@ -28,7 +28,8 @@ def code(secret: str = SECRET, offset: int = 0) -> str:
 
 def verified_login(client, user) -> None:
     """Sign in and give the second factor, as a browser session would have after the code page."""
+    device = otp.confirmed_device(user) or enrol(user)
     client.force_login(user)
     session = client.session
-    session[otp.SESSION_KEY] = str(user.pk)
+    session[otp.SESSION_KEY] = otp.session_marker(user.pk, device.pk)
     session.save()
