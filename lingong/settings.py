@@ -299,6 +299,9 @@ HUEY["consumer"] = {"workers": env_int("HUEY_WORKERS", 2), "worker_type": "threa
 
 NINJA_PAGINATION_PER_PAGE = 50
 
+# A department referral (rights app) without an answer after this many working days is flagged overdue.
+RIGHTS_REFERRAL_REPLY_DAYS = env_int("RIGHTS_REFERRAL_REPLY_DAYS", 10)
+
 # Notifications: every channel delivers to a local log by default (readable at /notify/local-sms/ outside
 # production). Point channels at real gateways with NOTIFY_CHANNELS, e.g.
 # {"sms": "lingong.notify.channels.AliyunSmsChannel"}.

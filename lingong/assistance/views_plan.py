@@ -9,9 +9,11 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 
 from lingong.accounts.models import Membership, Role, User
+from lingong.rights.views_referrals import referral_action, referral_section
 
 from . import services
 from .access import apply_errors, found, require_staff, served_worker
@@ -86,10 +88,16 @@ def plan_detail(request, code: str):
         "帮扶计划",
     )
     can_handle = services.may_handle_plan(request.user, plan)
+    # Referrals to other departments (rights app): handled there, shown here.
+    referrals = referral_section(
+        request, plan, can_handle=can_handle, page_url=reverse("assistance:plan", args=[plan.code])
+    )
+    if referrals.response is not None:
+        return referrals.response
     followup_form = FollowUpForm(prefix="f")
     add_form = AddItemForm(prefix="a")
     close_form = CloseForm(prefix="c")
-    if request.method == "POST":
+    if request.method == "POST" and not referral_action(request):
         if not can_handle:
             raise PermissionDenied("只能处理本站点（本镇街）的帮扶计划")
         action = request.POST.get("action")
@@ -157,8 +165,9 @@ def plan_detail(request, code: str):
         "followup_form": followup_form,
         "add_form": add_form,
         "close_form": close_form,
+        **referrals.context,
     }
-    return render(request, "assistance/plan.html", context)
+    return render(request, "assistance/plan.html", context, status=referrals.status)
 
 
 @login_required

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 
-from . import arrears, complaints
-from .models import ArrearsCase, Complaint
+from . import arrears, complaints, referrals
+from .models import ArrearsCase, Complaint, DepartmentReferral
 
 
 def require_staff(user) -> None:
@@ -36,3 +37,36 @@ def complaint_for_user(request, code: str) -> tuple[Complaint, bool]:
         code=code,
     )
     return complaint, complaints.may_handle(request.user, complaint)
+
+
+CASE_KINDS = {"complaint": "投诉", "arrears": "疑似欠薪案件", "plan": "就业帮扶计划"}
+
+
+def referral_case_for_user(user, kind: str, code: str):
+    """The complaint, arrears case or assistance plan a referral is about, through that case's own
+    read path; 404 when the user may not see it (whether they may refer it is the service's rule)."""
+    from lingong.assistance.models import AssistancePlan
+
+    if kind == "complaint":
+        qs = Complaint.objects.visible_to(user)
+    elif kind == "arrears":
+        qs = ArrearsCase.objects.visible_to(user)
+    elif kind == "plan":
+        qs = AssistancePlan.objects.visible_to(user) | AssistancePlan.objects.filter(coordinator_id=user.pk)
+    else:
+        raise Http404("未知的案件类型")
+    case = qs.filter(code=code.strip().upper()).select_related("worker__user").first()
+    if case is None:
+        raise Http404(f"未找到该{CASE_KINDS[kind]}")
+    return case
+
+
+def referral_for_user(user, code: str) -> tuple[DepartmentReferral, bool]:
+    """(referral, can_handle). 404 unless staff handle its case or it is about the user themself."""
+    referral = get_object_or_404(
+        DepartmentReferral.objects.visible_to(user).select_related(
+            "complaint", "arrears_case", "plan", "worker__user", "referred_by"
+        ),
+        code=code.strip().upper(),
+    )
+    return referral, referrals.may_handle(user, referral)

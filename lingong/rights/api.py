@@ -1,4 +1,5 @@
-"""Rights API: complaints (list, file without files) and arrears cases in the caller's scope.
+"""Rights API: complaints (list, file without files) and arrears cases in the caller's scope;
+department referrals are in api_referrals.py, mounted on the same router.
 
 The same services and access paths as the pages; Django ValidationError becomes a 422 with Chinese
 messages, PermissionDenied a 403 and Http404 a 404 (lingong/api/main.py).
@@ -21,9 +22,11 @@ from lingong.gigs.models import Gig
 from lingong.workers.models import Worker, WorkerStatus
 
 from . import complaints
+from .api_referrals import router as referrals_router
 from .models import ArrearsCase, CaseStatus, Complaint, ComplaintStatus, Level
 
 router = Router(auth=token_or_session)
+router.add_router("", referrals_router)
 
 
 class ComplaintIn(Schema):

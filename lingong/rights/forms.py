@@ -6,7 +6,15 @@ from typing import cast
 
 from django import forms
 
-from .models import CLOSED_COMPLAINT, STAFF_RESOLUTIONS, ComplaintKind, ComplaintStatus, CoverageSource
+from .models import (
+    CLOSED_COMPLAINT,
+    STAFF_RESOLUTIONS,
+    ComplaintKind,
+    ComplaintStatus,
+    CoverageSource,
+    Department,
+    ReferralStatus,
+)
 
 NOTE_WIDGET = forms.Textarea(attrs={"rows": 3})
 
@@ -174,3 +182,56 @@ class CoverageForm(forms.Form):
             "subsidy_reason",
         )
         return {k: self.cleaned_data.get(k) for k in keys}
+
+
+# --- department referrals -----------------------------------------------------------------------
+
+
+class ReferralForm(forms.Form):
+    department = forms.ChoiceField(
+        label="转介部门", choices=[("", "请选择"), *Department.choices], required=False
+    )
+    department_name = forms.CharField(
+        label="部门名称",
+        max_length=60,
+        required=False,
+        help_text="选“其他”时必填；也可写明具体单位，如 小榄镇社会事务局",
+    )
+    reason = forms.CharField(
+        label="转介原因", max_length=1000, required=False, widget=NOTE_WIDGET, help_text="仅工作人员可见"
+    )
+    request_detail = forms.CharField(
+        label="请协助事项",
+        max_length=1000,
+        required=False,
+        widget=NOTE_WIDGET,
+        help_text="写明需要对方部门办理什么，仅工作人员可见",
+    )
+    contact_name = forms.CharField(label="对方联系人", max_length=40, required=False)
+    contact_phone = forms.CharField(label="对方联系电话", max_length=30, required=False)
+
+
+class ReferralStatusForm(forms.Form):
+    # Any value reaches the service, which explains in words why a status cannot follow another.
+    status = forms.CharField(label="新状态", max_length=12, required=False, widget=forms.Select)
+    reply = forms.CharField(
+        label="部门回复或办理结果",
+        max_length=1000,
+        required=False,
+        widget=NOTE_WIDGET,
+        help_text="“已回复”必填；零工本人可以看到，并会收到短信",
+    )
+    note = forms.CharField(
+        label="说明", max_length=1000, required=False, help_text="退回时写明原因；零工本人可以看到"
+    )
+
+    def __init__(self, *args, statuses=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        cast(forms.Select, self.fields["status"].widget).choices = [
+            (s, ReferralStatus(s).label) for s in statuses
+        ]
+
+
+class ReferralNoteForm(forms.Form):
+    note = forms.CharField(label="跟进记录", max_length=1000, required=False, widget=NOTE_WIDGET)
+    internal = forms.BooleanField(label="仅工作人员可见", required=False, initial=True)

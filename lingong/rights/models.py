@@ -4,6 +4,8 @@ insurance for gig work (就业意外伤害保险).
 Arrears cases are opened by the periodic scan (arrears.py) from the state of the database alone, so a
 restart or downtime never loses one. Complaints are filed by workers (or staff on their behalf) and
 carry a handling trail. Coverage records say who insured whom, for which gig, and for how long.
+Department referrals (部门转介, P-21) hand a complaint, an arrears case or an assistance plan to another
+department (民政, 残联, 住建 …) and follow it until the department answers.
 """
 
 from __future__ import annotations
@@ -518,3 +520,258 @@ class InsuranceCoverage(models.Model):
 
     def covers(self, day: dt.date) -> bool:
         return self.valid_from <= day <= self.valid_until
+
+
+# --- referrals to other departments (部门转介, P-21) ------------------------------------------------
+
+
+class Department(models.TextChoices):
+    """The departments a case is referred to. `其他` carries its name on the referral."""
+
+    CIVIL_AFFAIRS = "civil_affairs", "民政局（低保/救助）"
+    DISABLED_PERSONS = "disabled_persons", "残联"
+    HOUSING = "housing", "住建局（建筑工地欠薪）"
+    MARKET_REGULATION = "market_regulation", "市场监管局"
+    MEDICAL_INSURANCE = "medical_insurance", "医保局"
+    HEALTH = "health", "卫健局"
+    POLICE = "police", "公安（身份证/治安）"
+    JUSTICE = "justice", "司法局（法律援助）"
+    TRADE_UNION = "trade_union", "总工会"
+    WOMENS_FEDERATION = "womens_federation", "妇联"
+    LABOUR_INSPECTION = "labour_inspection", "人社劳动监察"
+    OTHER = "other", "其他"
+
+
+class ReferralStatus(models.TextChoices):
+    REFERRED = "referred", "已转介"
+    RECEIVED = "received", "已接收"
+    REPLIED = "replied", "已回复"
+    CONCLUDED = "concluded", "已办结"
+    RETURNED = "returned", "退回"
+
+
+# Still waiting for the department's answer: these are the ones that can become overdue.
+AWAITING_REPLY = (ReferralStatus.REFERRED, ReferralStatus.RECEIVED)
+ENDED_REFERRAL = (ReferralStatus.CONCLUDED, ReferralStatus.RETURNED)
+# Where a referral may go next. A department that answers without first acknowledging receipt may be
+# recorded as replied (or concluded) straight away; nothing goes backwards, and an ended one stays.
+NEXT_REFERRAL_STATUSES: dict[str, tuple[str, ...]] = {
+    ReferralStatus.REFERRED: (
+        ReferralStatus.RECEIVED,
+        ReferralStatus.REPLIED,
+        ReferralStatus.CONCLUDED,
+        ReferralStatus.RETURNED,
+    ),
+    ReferralStatus.RECEIVED: (ReferralStatus.REPLIED, ReferralStatus.CONCLUDED, ReferralStatus.RETURNED),
+    ReferralStatus.REPLIED: (ReferralStatus.CONCLUDED,),
+    ReferralStatus.CONCLUDED: (),
+    ReferralStatus.RETURNED: (),
+}
+
+
+class DepartmentReferralQuerySet(models.QuerySet):
+    def handled_by(self, user: User | None):
+        """Referrals on cases the user handles as staff, through each case's own access path:
+        complaints and arrears cases they handle (never those against an employer they belong to),
+        assistance plans of the workers they serve or that they are responsible for."""
+        if user is None or not user.is_authenticated or not user.is_back_office:
+            return self.none()
+        if user.is_city_admin:
+            qs = self.all()
+        else:
+            from lingong.assistance.models import AssistancePlan
+
+            qs = self.filter(
+                Q(complaint__in=Complaint.objects.handled_by(user).values("pk"))
+                | Q(arrears_case__in=ArrearsCase.objects.handled_by(user).values("pk"))
+                | Q(plan__in=AssistancePlan.objects.visible_to(user).values("pk"))
+                | Q(plan__coordinator=user)
+            )
+        if user.employer_ids:
+            ids = list(user.employer_ids)
+            qs = qs.exclude(complaint__employer_id__in=ids).exclude(arrears_case__employer_id__in=ids)
+        return qs
+
+    def visible_to(self, user: User | None):
+        """Staff through handled_by; the worker the case is about sees theirs. Employers never do,
+        not even on a case about them: a referral often says something about the worker's life."""
+        if user is None or not user.is_authenticated:
+            return self.none()
+        return (self.filter(worker__user=user) | self.handled_by(user)).distinct()
+
+    def awaiting_reply(self):
+        return self.filter(status__in=AWAITING_REPLY)
+
+    def overdue(self, today: dt.date):
+        """Still without an answer after the reply date (N working days from the referral)."""
+        return self.awaiting_reply().filter(reply_due_on__lt=today)
+
+
+class DepartmentReferral(models.Model):
+    """A case handed to another department for what this office cannot do itself (部门转介).
+
+    It belongs to exactly one case: a complaint, an arrears case or an individual assistance plan
+    (the database refuses anything else). `worker` is the case's worker, kept here so the worker's
+    own view and the notices need no join through three kinds of case. `reply_due_on` is fixed when
+    the referral is made, N working days later (settings.RIGHTS_REFERRAL_REPLY_DAYS).
+    """
+
+    code = models.CharField("编号", max_length=12, unique=True)
+    complaint = models.ForeignKey(
+        Complaint,
+        verbose_name="投诉",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="referrals",
+    )
+    arrears_case = models.ForeignKey(
+        ArrearsCase,
+        verbose_name="疑似欠薪案件",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="referrals",
+    )
+    plan = models.ForeignKey(
+        "assistance.AssistancePlan",
+        verbose_name="就业帮扶计划",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="referrals",
+    )
+    worker = models.ForeignKey(
+        "workers.Worker", verbose_name="零工", on_delete=models.PROTECT, related_name="department_referrals"
+    )
+    department = models.CharField("转介部门", max_length=20, choices=Department.choices)
+    department_name = models.CharField(
+        "部门名称", max_length=60, blank=True, help_text="选“其他”时必填；也可写明具体科室或镇街办"
+    )
+    reason = models.TextField("转介原因", max_length=1000)
+    request_detail = models.TextField("请协助事项", max_length=1000)
+    contact_name = models.CharField("对方联系人", max_length=40, blank=True)
+    contact_phone = models.CharField("对方联系电话", max_length=30, blank=True)
+    status = models.CharField(
+        "状态", max_length=12, choices=ReferralStatus.choices, default=ReferralStatus.REFERRED
+    )
+    reply = models.TextField("部门回复", max_length=1000, blank=True)
+    referred_at = models.DateTimeField("转介时间")
+    reply_due_on = models.DateField("应回复日期")
+    received_at = models.DateTimeField("接收时间", null=True, blank=True)
+    replied_at = models.DateTimeField("回复时间", null=True, blank=True)
+    closed_at = models.DateTimeField("办结或退回时间", null=True, blank=True)
+    referred_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="转介人", on_delete=models.PROTECT, related_name="+"
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = DepartmentReferralQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "部门转介"
+        verbose_name_plural = "部门转介"
+        ordering = ["-referred_at", "-id"]
+        indexes = [
+            models.Index(fields=["status", "reply_due_on"]),
+            models.Index(fields=["department", "status"]),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                name="referral_exactly_one_case",
+                condition=Q(complaint__isnull=False, arrears_case__isnull=True, plan__isnull=True)
+                | Q(complaint__isnull=True, arrears_case__isnull=False, plan__isnull=True)
+                | Q(complaint__isnull=True, arrears_case__isnull=True, plan__isnull=False),
+            ),
+            models.CheckConstraint(
+                name="referral_other_has_name", condition=~Q(department="other") | ~Q(department_name="")
+            ),
+            models.CheckConstraint(
+                name="referral_replied_has_reply", condition=~Q(status="replied") | ~Q(reply="")
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"部门转介 {self.code}（{self.department_label}）"
+
+    @property
+    def department_label(self) -> str:
+        if self.department == Department.OTHER:
+            return self.department_name
+        label = self.get_department_display()
+        return f"{label}·{self.department_name}" if self.department_name else label
+
+    @property
+    def case(self):
+        return self.complaint or self.arrears_case or self.plan
+
+    @property
+    def case_kind(self) -> str:
+        if self.complaint_id:
+            return "complaint"
+        return "arrears" if self.arrears_case_id else "plan"
+
+    @property
+    def case_label(self) -> str:
+        """How the case is named to the worker and on lists, e.g. 投诉 TSxxxx."""
+        kind = {"complaint": "投诉", "arrears": "疑似欠薪案件", "plan": "就业帮扶计划"}[self.case_kind]
+        return f"{kind} {self.case.code}"
+
+    @property
+    def case_url(self) -> str:
+        """The case page, at its referral section."""
+        from django.urls import reverse
+
+        name = {
+            "complaint": "rights:complaint_detail",
+            "arrears": "rights:arrears_detail",
+            "plan": "assistance:plan",
+        }[self.case_kind]
+        return reverse(name, args=[self.case.code]) + "#referrals"
+
+    @property
+    def is_awaiting_reply(self) -> bool:
+        return self.status in AWAITING_REPLY
+
+    @property
+    def is_ended(self) -> bool:
+        return self.status in ENDED_REFERRAL
+
+    def is_overdue(self, today: dt.date) -> bool:
+        return self.is_awaiting_reply and self.reply_due_on < today
+
+    def next_statuses(self) -> tuple[str, ...]:
+        return NEXT_REFERRAL_STATUSES.get(self.status, ())
+
+
+class ReferralEventKind(models.TextChoices):
+    REFERRED = "referred", "转介"
+    STATUS = "status", "状态变更"
+    NOTE = "note", "跟进记录"
+
+
+class ReferralEvent(models.Model):
+    """One line of a referral's trail. Internal notes are for staff; the worker follows the rest."""
+
+    referral = models.ForeignKey(DepartmentReferral, on_delete=models.CASCADE, related_name="events")
+    at = models.DateTimeField("时间", default=timezone.now)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    kind = models.CharField("事项", max_length=10, choices=ReferralEventKind.choices)
+    status_from = models.CharField(max_length=12, choices=ReferralStatus.choices, blank=True)
+    status_to = models.CharField(max_length=12, choices=ReferralStatus.choices, blank=True)
+    note = models.CharField("说明", max_length=1000, blank=True)
+    internal = models.BooleanField("仅工作人员可见", default=False)
+
+    class Meta:
+        verbose_name = "部门转介记录"
+        verbose_name_plural = "部门转介记录"
+        ordering = ["at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.referral.code} {self.get_kind_display()}"
+
+    @property
+    def actor_label(self) -> str:
+        return str(self.actor) if self.actor_id else "系统"

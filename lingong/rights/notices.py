@@ -69,6 +69,15 @@ COMPLAINT_ASSIGNED_STAFF = texts.register(
     S + "您有一件投诉待办：{code}（{kind}）。请登录系统“欠薪与投诉”处理。",
 )
 
+REFERRAL_MADE_WORKER = texts.register(
+    "referral_made_worker",
+    S + "您的{case}已转介{department}协助办理（转介编号{code}），部门回复后会以短信告知。",
+)
+REFERRAL_REPLIED_WORKER = texts.register(
+    "referral_replied_worker",
+    S + "您的{case}转介{department}的事项（编号{code}）已有回复：{reply}。",
+)
+
 
 def sms(*, phone: str | None, template: texts.MessageTemplate, params: dict, key: str, user=None) -> bool:
     """Enqueue one SMS; False (and a log line) when there is no usable number.

@@ -1,7 +1,8 @@
 """Writes shared by the rights app: suspending an employer's posting, and small text helpers.
 
 The domain services live next to this module: arrears.py (the scan and the staff actions on cases),
-complaints.py and insurance.py. Each writes inside one transaction with an audit entry.
+complaints.py, insurance.py and referrals.py (部门转介). Each writes inside one transaction with an
+audit entry.
 """
 
 from __future__ import annotations

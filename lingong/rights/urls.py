@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, views_complaints
+from . import views, views_complaints, views_referrals
 
 app_name = "rights"
 urlpatterns = [
@@ -17,4 +17,5 @@ urlpatterns = [
         name="evidence",
     ),
     path("insurance/", views_complaints.insurance_page, name="insurance"),
+    path("referrals/", views_referrals.referral_list, name="referral_list"),
 ]

@@ -12,6 +12,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 
 from lingong.employers.models import managed_employer_ids
@@ -25,6 +26,7 @@ from .access import arrears_for_user, require_staff
 from .forms import ArrearsConfirmForm, ArrearsNoteForm, ArrearsReferForm, ArrearsResolveForm
 from .insurance import coverage_for
 from .models import ArrearsCase, CaseStatus, Complaint, InsuranceCoverage, Level
+from .views_referrals import referral_action, referral_section
 
 CASE_RELATED = ("employer", "worker", "gig", "town", "station")
 STATUS_FILTERS = [("open", "处理中"), ("resolved", "已解决"), ("closed", "已结案"), ("all", "全部")]
@@ -163,9 +165,14 @@ def arrears_detail(request, code: str):
     """The case and its trail; staff in scope add notes, confirm, refer and resolve here."""
     case, can_handle = arrears_for_user(request, code)
     user = request.user
+    section = referral_section(
+        request, case, can_handle=can_handle, page_url=reverse("rights:arrears_detail", args=[case.code])
+    )
+    if section.response is not None:
+        return section.response
     forms = {name: form_class(prefix=name) for name, (form_class, _) in ACTIONS.items()}
-    status, error = 200, ""
-    if request.method == "POST":
+    status, error = section.status, ""
+    if request.method == "POST" and not referral_action(request):
         if not can_handle:
             raise PermissionDenied("只有负责该案件的工作人员可以处理")
         status = 400
@@ -201,5 +208,6 @@ def arrears_detail(request, code: str):
         "overdue_days": case.overdue_days(timezone.now()),
         "is_open": case.status == CaseStatus.OPEN,
         "error": error,
+        **section.context,
     }
     return render(request, "rights/arrears_detail.html", context, status=status)

@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 
 from lingong.accounts.models import User
@@ -28,6 +29,7 @@ from .forms import (
 )
 from .models import Complaint, ComplaintKind, ComplaintStatus, InsuranceCoverage
 from .views import apply_errors
+from .views_referrals import referral_action, referral_section
 
 
 def _worker_gigs(worker: Worker):
@@ -151,6 +153,14 @@ def complaint_detail(request, code: str):
     complaint, can_handle = complaint_for_user(request, code)
     user = request.user
     is_worker = complaint.worker.user_id == user.pk
+    section = referral_section(
+        request,
+        complaint,
+        can_handle=can_handle,
+        page_url=reverse("rights:complaint_detail", args=[complaint.code]),
+    )
+    if section.response is not None:
+        return section.response
     people = complaints.owner_choices(complaint) if can_handle else []
     if can_handle and complaint.owner and complaint.owner not in people:
         people.insert(0, complaint.owner)
@@ -160,8 +170,8 @@ def complaint_detail(request, code: str):
         return form_class(prefix=name, people=people) if form_class is AssignForm else form_class(prefix=name)
 
     forms = {name: blank(name) for name in COMPLAINT_ACTIONS}
-    status, error = 200, ""
-    if request.method == "POST":
+    status, error = section.status, ""
+    if request.method == "POST" and not referral_action(request):
         if not can_handle and not is_worker:
             raise PermissionDenied("只有负责该投诉的工作人员可以处理")
         status = 400
@@ -195,6 +205,7 @@ def complaint_detail(request, code: str):
         "forms": forms,
         "worker_name": complaint.worker.real_name,
         "error": error,
+        **section.context,
     }
     return render(request, "rights/complaint_detail.html", context, status=status)
 
