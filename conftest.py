@@ -18,6 +18,14 @@ PASSWORD = "test-pass-2026!"
 
 
 @pytest.fixture(autouse=True)
+def _empty_cache():
+    """Each test starts with an empty cache: pages keep derived lists there (e.g. the gig filters)."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
 def _reference_data(request, django_db_setup, django_db_blocker):
     """Keep the reference tables (towns, catalogue) loaded and committed under every test.
 

@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+from functools import lru_cache
 
 import segno
+from django.core.cache import cache
 from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import render
@@ -40,6 +42,9 @@ from .search import (
 
 WEEKDAYS = "一二三四五六日"
 WITHIN_CHOICES = [("10", "10 分钟"), ("15", "15 分钟"), ("30", "30 分钟"), ("60", "1 小时")]
+# The filter lists (towns, stations, categories) change rarely and cost several queries: each process
+# keeps them briefly, so a new station shows up in the station filter within this many seconds.
+OPTIONS_SECONDS = 60
 
 
 def _categories() -> list[tuple[str, list[tuple[str, str]]]]:
@@ -56,6 +61,21 @@ def _categories() -> list[tuple[str, list[tuple[str, str]]]]:
         ]
         groups.append((names.get(f"{major}-00-00-00", f"第 {major} 大类"), options))
     return groups
+
+
+def _filter_options() -> dict[str, list]:
+    """The list page's select options as plain tuples (never model instances, which outlive a request)."""
+    return {
+        "towns": list(Town.objects.values_list("code", "name")),
+        "stations": list(Station.objects.public().order_by("name").values_list("code", "name")),
+        "categories": _categories(),
+    }
+
+
+@lru_cache(maxsize=4096)
+def _qr_svg(url: str, title: str) -> str:
+    """The gig page's QR code: drawing it is a fifth of the page's time, and a gig's URL never changes."""
+    return segno.make(url, error="m").svg_inline(scale=4, title=title)
 
 
 def day_label(when: dt.datetime, today: dt.date) -> str:
@@ -122,10 +142,8 @@ def browse(request):
     }
     if request.htmx:
         return render(request, "gigs/_browse_results.html", context)
+    context |= cache.get_or_set("gigs:browse:options", _filter_options, OPTIONS_SECONDS) or {}
     context |= {
-        "towns": Town.objects.all(),
-        "stations": Station.objects.public().only("code", "name").order_by("name"),
-        "categories": _categories(),
         "dates": DATE_CHOICES.items(),
         "sorts": SORT_CHOICES.items(),
         "modes": MODE_LABELS.items(),
@@ -165,7 +183,7 @@ def detail(request, code: str):
         "is_public": gig.status == GigStatus.OPEN and gig.employer.is_verification_current(),
         "contact_phone": gig.contact_phone if show_contact else mask_phone(gig.contact_phone),
         "show_contact": show_contact,
-        "qr_svg": segno.make(url, error="m").svg_inline(scale=4, title=gig.title),
+        "qr_svg": _qr_svg(url, gig.title),
         "marker": {"lat": gig.lat, "lng": gig.lng, "name": gig.title},
     }
     # The apply/claim box (gigs/_actions.html) needs the worker's own applications and eligibility.
