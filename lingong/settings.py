@@ -110,6 +110,7 @@ INSTALLED_APPS = [
     "lingong.training",
     "lingong.assistance",
     "lingong.monitoring",
+    "lingong.exchange",
     "lingong.ops",
 ]
 

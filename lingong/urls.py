@@ -24,5 +24,6 @@ urlpatterns = [
     path("events/", include("lingong.events.urls")),
     path("training/", include("lingong.training.urls")),
     path("assistance/", include("lingong.assistance.urls")),
+    path("exchange/", include("lingong.exchange.urls")),
     path("api/v1/", api.urls),
 ]

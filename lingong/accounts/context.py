@@ -57,6 +57,7 @@ def _nav_for(user) -> list[tuple[str, str]]:
         items += [
             ("职业同义词", reverse("catalog:synonyms")),
             ("通知发件箱", reverse("notify:outbox")),
+            ("合作方与岗位交换", reverse("exchange:partners")),
             ("管理员验证器", reverse("accounts:otp_admins")),
             ("审计日志", reverse("accounts:audit")),
         ]

@@ -12,6 +12,7 @@ from lingong.catalog.api import router as catalog_router
 from lingong.content.api import router as content_router
 from lingong.employers.api import router as employers_router
 from lingong.events.api import router as events_router
+from lingong.exchange.api import router as exchange_router
 from lingong.gigs.api import router as gigs_router
 from lingong.gigs.api_browse import router as gigs_browse_router
 from lingong.ledger.api import router as ledger_router
@@ -52,6 +53,7 @@ api.add_router("/events", events_router, tags=["招聘活动"])
 api.add_router("/", training_router, tags=["职业技能培训"])
 api.add_router("/", assistance_router, tags=["职业测评与补贴"])
 api.add_router("/stats", monitoring_router, tags=["运行统计"])
+api.add_router("/exchange", exchange_router, tags=["岗位交换（合作方与省级平台）"])
 
 
 @api.exception_handler(ValidationError)

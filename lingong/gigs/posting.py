@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal, InvalidOperation
+from functools import cache
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -39,9 +40,15 @@ def _add(errors: dict[str, list[str]], field: str, message: str) -> None:
     errors.setdefault(field, []).append(message)
 
 
+@cache
+def _values(choices: type) -> frozenset[str]:
+    # Django builds an enum's .values list afresh on every access; bulk imports check thousands of rows.
+    return frozenset(choices.values)  # type: ignore[attr-defined]
+
+
 def _choice(value: Any, choices: type, field: str, message: str, errors: dict) -> str:
     value = _text(value)
-    if value not in choices.values:  # type: ignore[attr-defined]
+    if value not in _values(choices):
         _add(errors, field, message)
     return value
 
@@ -175,11 +182,11 @@ def clean_gig_data(data: dict[str, Any], *, today: dt.date | None = None) -> dic
         data.get("insurance") or Insurance.NONE, Insurance, "insurance", "请选择意外伤害保险情况", errors
     )
     provided = [_text(p) for p in data.get("provided") or []]
-    if any(p not in Provided.values for p in provided):
+    if any(p not in _values(Provided) for p in provided):
         _add(errors, "provided", "“提供”中有不认识的选项")
     out["provided"] = sorted(set(provided))
     codes = [_text(c) for c in data.get("certificates") or [] if _text(c)]
-    certificates = list(Certificate.objects.active().filter(code__in=codes))
+    certificates = list(Certificate.objects.active().filter(code__in=codes)) if codes else []
     if len(certificates) != len(set(codes)):
         _add(errors, "certificates", "所需证书中有不认识的证书")
     out["certificates"] = certificates
