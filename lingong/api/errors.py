@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+from collections.abc import Iterator
 from typing import Any
 
 MESSAGES = {
@@ -60,3 +62,43 @@ def describe(errors: list[dict[str, Any]]) -> list[dict[str, str]]:
 
 def summary(details: list[dict[str, str]]) -> str:
     return "；".join(f"{d['field']}：{d['message']}" if d["field"] else d["message"] for d in details)
+
+
+NUL = "\x00"
+NUL_MESSAGE = "不能包含空字符（U+0000）"
+
+
+def null_characters(request) -> list[dict[str, str]]:
+    """Where the request's text holds a NUL character, which PostgreSQL can neither store nor compare.
+
+    Looks at the path, the query string and a JSON body (other bodies go through Django's forms, whose
+    fields already refuse NUL).
+    """
+    fields = []
+    if NUL in request.path:
+        fields.append("path")
+    for key, values in request.GET.lists():
+        if NUL in key or any(NUL in value for value in values):
+            fields.append(key.replace(NUL, ""))
+    if request.content_type == "application/json" and b"\\u0000" in request.body:
+        try:
+            data = json.loads(request.body)
+        except ValueError:
+            data = None  # not JSON: the body parser answers that itself
+        fields.extend(_nul_fields(data, []))
+    return [{"field": field, "message": NUL_MESSAGE} for field in fields]
+
+
+def _nul_fields(value: Any, loc: list[str]) -> Iterator[str]:
+    if isinstance(value, str):
+        if NUL in value:
+            yield ".".join(loc)
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            if NUL in key:
+                yield ".".join([*loc, key.replace(NUL, "")])
+            else:
+                yield from _nul_fields(item, [*loc, key])
+    elif isinstance(value, list):
+        for i, item in enumerate(value):
+            yield from _nul_fields(item, [*loc, str(i)])

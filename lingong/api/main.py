@@ -1,5 +1,7 @@
 """The versioned JSON API, assembled from each app's api.py. OpenAPI at /api/v1/openapi.json."""
 
+import functools
+
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
@@ -25,7 +27,7 @@ from lingong.screening.api import router as screening_router
 from lingong.training.api import router as training_router
 from lingong.workers.api import router as workers_router
 
-from .errors import describe, summary
+from .errors import describe, null_characters, summary
 
 api = NinjaAPI(
     title="中山零工市场 API",
@@ -91,3 +93,20 @@ def not_found(request, exc):
 @api.exception_handler(HttpError)
 def http_error(request, exc: HttpError):
     return api.create_response(request, {"detail": str(exc)}, status=exc.status_code)
+
+
+def reject_null_characters(run):
+    """Answer text holding a NUL character with 422 before it reaches the database (see errors.py)."""
+
+    @functools.wraps(run)
+    def checked(request, *args, **kwargs):
+        details = null_characters(request)
+        if details:
+            body = {"detail": "参数无效：" + summary(details), "errors": details}
+            return api.create_response(request, body, status=422)
+        return run(request, *args, **kwargs)
+
+    return checked
+
+
+api.add_decorator(reject_null_characters, mode="view")

@@ -80,7 +80,7 @@ class InterestOut(Schema):
     assisted: bool
 
 
-class ApplicationOut(Schema):
+class SubsidyApplicationOut(Schema):
     code: str
     status: str
     status_label: str
@@ -98,7 +98,7 @@ class SubsidyOut(Schema):
     met: list[str]
     missing: list[str] = Field(description="还需要满足的条件（白话）")
     materials: list[str] = Field(description="申请要带的材料")
-    application: ApplicationOut | None
+    application: SubsidyApplicationOut | None
 
 
 class SubsidyList(Schema):

@@ -59,7 +59,7 @@ class AncestorOut(Schema):
     level: int
 
 
-class GigOut(Schema):
+class GigNameOut(Schema):
     name: str
     category: str
     typical_wage_unit: str
@@ -72,7 +72,7 @@ class OccupationDetailOut(Schema):
     level: int
     mark: str
     ancestors: list[AncestorOut]
-    gig_occupations: list[GigOut]
+    gig_occupations: list[GigNameOut]
     synonyms: list[str]
     required_certificates: list[str]
 

@@ -128,7 +128,7 @@ class QueueQuery(Schema):
     kind: Literal["enterprise", "individual_business", "household", "hr_agency", ""] = ""
     q: str = Field(default="", max_length=60, description="名称、信用代码或编号")
     limit: int = Field(default=50, ge=1, le=200)
-    offset: int = Field(default=0, ge=0)
+    offset: int = Field(default=0, ge=0, le=100_000)  # bounded: a huge offset overflows the database
 
 
 class ReviewIn(Schema):

@@ -102,13 +102,13 @@ class SignupOut(Schema):
     created_at: dt.datetime
 
 
-class Detail(Schema):
+class SignupConflict(Schema):
     detail: str
 
 
 @router.post(
     "/{code}/signups",
-    response={201: SignupOut, 409: Detail},
+    response={201: SignupOut, 409: SignupConflict},
     auth=token_or_session,
     summary="报名活动（已登记的求职者）：201 成功，409 名额已满或已报名",
 )

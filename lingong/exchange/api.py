@@ -133,7 +133,7 @@ def import_gigs(request, payload: ImportIn):
     return Status(status, body)
 
 
-class FeedQuery(Schema):
+class PartnerFeedQuery(Schema):
     since: str = Field(default="", max_length=50, description="上次返回的 next_cursor；首次拉取留空")
     limit: int = Field(default=feed.FEED_LIMIT, ge=1, le=feed.FEED_LIMIT)
 
@@ -149,7 +149,7 @@ class FeedOut(Schema):
 @router.get(
     "/gigs/feed", response=FeedOut, summary="拉取岗位变化（公开岗位的新增、更新与下架），按游标增量同步"
 )
-def gig_feed(request, q: Query[FeedQuery]):
+def gig_feed(request, q: Query[PartnerFeedQuery]):
     access.require_feed_access(request.auth)
     try:
         return feed.changes(q.since, limit=q.limit)

@@ -59,7 +59,7 @@ class GigIn(Schema):
     shifts: list[ShiftIn] = Field(min_length=1, max_length=31)
 
 
-class FindingOut(Schema):
+class PostingFindingOut(Schema):
     category: str
     severity: str
     text: str
@@ -71,12 +71,12 @@ class GigCreated(Schema):
     code: str
     status: str
     status_label: str
-    findings: list[FindingOut]
+    findings: list[PostingFindingOut]
 
 
 class Blocked(Schema):
     detail: str
-    findings: list[FindingOut]
+    findings: list[PostingFindingOut]
 
 
 class ShiftOut(Schema):

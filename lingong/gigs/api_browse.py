@@ -40,7 +40,7 @@ class EmployerBrief(Schema):
     rating_count: int
 
 
-class ShiftOut(Schema):
+class PublicShiftOut(Schema):
     starts_at: dt.datetime
     ends_at: dt.datetime
     headcount: int
@@ -77,7 +77,7 @@ class GigOut(Schema):
     employer: EmployerBrief
     contact_name: str
     contact_phone: str = Field(description="公开时为掩码，如 139****0005")
-    next_shift: ShiftOut | None
+    next_shift: PublicShiftOut | None
     published_at: dt.datetime | None
     distance_m: int | None = None
     minutes: float | None = None
@@ -89,7 +89,7 @@ class GigDetailOut(GigOut):
     description: str
     requirements: str
     certificates: list[str]
-    shifts: list[ShiftOut]
+    shifts: list[PublicShiftOut]
 
 
 class GigList(Schema):

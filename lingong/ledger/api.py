@@ -100,7 +100,7 @@ class SummaryRow(Schema):
     by_service: dict[str, int]
 
 
-class SummaryOut(Schema):
+class LedgerSummaryOut(Schema):
     scope: str = Field(description="station / town / city")
     code: str
     name: str
@@ -110,7 +110,7 @@ class SummaryOut(Schema):
     rows: list[SummaryRow]
 
 
-class SummaryQuery(Schema):
+class LedgerSummaryQuery(Schema):
     station: str = Field(default="", max_length=12)
     town: str = Field(default="", max_length=12, description="镇街区划代码")
     month: str = Field(default="", max_length=7, description="YYYY-MM，默认本月")
@@ -234,9 +234,11 @@ def _rows_by_service(grid) -> list[dict]:
 
 
 @router.get(
-    "/summary", response=SummaryOut, summary="月度汇总：某站点（按日）、某镇街（按站点）或全市（按镇街）"
+    "/summary",
+    response=LedgerSummaryOut,
+    summary="月度汇总：某站点（按日）、某镇街（按站点）或全市（按镇街）",
 )
-def summary(request, q: Query[SummaryQuery]):
+def summary(request, q: Query[LedgerSummaryQuery]):
     user = request.auth
     require_staff(user)
     try:

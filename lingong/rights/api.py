@@ -79,7 +79,7 @@ class ComplaintList(Schema):
 class ComplaintQuery(Schema):
     status: Literal["accepted", "in_progress", "concluded", "rejected", "open", ""] = ""
     limit: int = Field(default=50, ge=1, le=200)
-    offset: int = Field(default=0, ge=0)
+    offset: int = Field(default=0, ge=0, le=100_000)  # bounded: a huge offset overflows the database
 
 
 class ArrearsOut(Schema):
@@ -113,7 +113,7 @@ class ArrearsQuery(Schema):
     status: Literal["open", "resolved", "closed", ""] = ""
     level: Literal["station", "town", "inspection", ""] = ""
     limit: int = Field(default=50, ge=1, le=200)
-    offset: int = Field(default=0, ge=0)
+    offset: int = Field(default=0, ge=0, le=100_000)  # bounded: a huge offset overflows the database
 
 
 def complaint_out(c: Complaint, *, staff_view: bool) -> dict:

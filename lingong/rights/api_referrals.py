@@ -104,7 +104,7 @@ class ReferralQuery(Schema):
     status: StatusCode | Literal["open", ""] = Field(default="", description="open = 待回复")
     overdue: bool = Field(default=False, description="只看逾期未回复的")
     limit: int = Field(default=50, ge=1, le=200)
-    offset: int = Field(default=0, ge=0)
+    offset: int = Field(default=0, ge=0, le=100_000)  # bounded: a huge offset overflows the database
 
 
 def referral_out(r: DepartmentReferral, *, staff_view: bool, today: dt.date) -> dict:

@@ -299,6 +299,12 @@ class TestApi:
         queue = client.get(f"{API}/review-queue", {"town": xiaolan.town.code}).json()
         assert [i["code"] for i in queue["items"]] == [xiaolan.code]
 
+    def test_review_queue_rejects_an_offset_past_any_page(self, client, personas):
+        client.force_login(personas.city_admin)
+        response = client.get(f"{API}/review-queue", {"offset": 10**25})
+        assert response.status_code == 422 and "offset：应不大于 100000" in response.json()["detail"]
+        assert client.get(f"{API}/review-queue", {"offset": 100_000}).json()["items"] == []
+
     def test_resubmit(self, client, personas):
         employer = persona_employer(personas)
         services.review_employer(employer, actor=personas.city_admin, decision="more_info", reason="缺执照")
