@@ -114,6 +114,11 @@ class Personas:
 
 @pytest.fixture
 def personas(towns) -> Personas:
+    return make_personas(towns)
+
+
+def make_personas(towns: dict) -> Personas:
+    """The six personas and their two stations (towns: short name -> Town), for fixtures of any scope."""
     from lingong.accounts.models import Role
     from lingong.accounts.services import create_user, grant_membership
     from lingong.employers.services import register_employer
